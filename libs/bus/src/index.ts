@@ -1,0 +1,13 @@
+export {
+  BUS,
+  type Bus,
+  type BusRecord,
+  type ConsumedBatch,
+  type ConsumedRecord,
+  type PublishAck,
+  type SubscribeOptions,
+  type Subscription,
+  type TopicSpec,
+} from './bus.port';
+export { BusRecordRejectedError, BusUnavailableError } from './errors';
+export { KafkaBus, type KafkaBusOptions } from './adapters/kafka/kafka-bus';

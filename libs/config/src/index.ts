@@ -1,0 +1,1 @@
+export { ConfigError, env, loadConfig } from './load-config';
