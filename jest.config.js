@@ -15,7 +15,8 @@ const swc = [
 ];
 const common = {
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: { '^@catalens/([a-z-]+)$': '<rootDir>/libs/$1/src' },
+  // Generated Prisma client imports siblings as './x.js' (node16 ESM-style paths); map them to sources.
+  moduleNameMapper: { '^@catalens/([a-z-]+)$': '<rootDir>/libs/$1/src', '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironment: 'node',
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/', '<rootDir>/.cache/'],
 };

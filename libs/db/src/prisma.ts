@@ -1,0 +1,45 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from './generated/prisma/client';
+
+export { PrismaClient };
+export type { Prisma } from './generated/prisma/client';
+
+export interface DatabaseOptions {
+  url: string;
+  /** Connections in the pool of this process. */
+  poolSize?: number;
+  /** Fail a connection attempt after this long instead of hanging (ms). */
+  connectTimeoutMs?: number;
+  /** Cancel statements that run longer than this (ms). */
+  statementTimeoutMs?: number;
+}
+
+/**
+ * Prisma client on the `pg` driver adapter: no native query engine, the same code path for a real
+ * PostgreSQL and for the embedded PGlite server.
+ */
+export function createPrismaClient(options: DatabaseOptions): PrismaClient {
+  const adapter = new PrismaPg({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
+    idleTimeoutMillis: 30_000,
+  });
+  return new PrismaClient({ adapter });
+}
+
+/** Resolves when the database answers a trivial query; throws otherwise. */
+export async function checkDatabase(prisma: PrismaClient, timeoutMs = 3_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      prisma.$queryRaw`SELECT 1`,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`database did not answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
