@@ -11,3 +11,4 @@ export {
 } from './bus.port';
 export { BusRecordRejectedError, BusUnavailableError } from './errors';
 export { KafkaBus, type KafkaBusOptions } from './adapters/kafka/kafka-bus';
+export { BUS_READINESS, BusModule } from './nest/bus.module';

@@ -1,1 +1,2 @@
 export { ConfigError, env, loadConfig } from './load-config';
+export { authEnv, commonEnv, databaseEnv, kafkaEnv } from './common-env';

@@ -41,7 +41,7 @@ export function loadConfig<S extends z.ZodObject>(
     for (const issue of result.error.issues) {
       const name = String(issue.path[0] ?? '(root)');
       const value = input[name];
-      const why = value === undefined ? `is required: ${issue.message}` : `got ${shown(value)}: ${issue.message}`;
+      const why = value === undefined ? 'is required but not set' : `got ${shown(value)}: ${issue.message}`;
       problems.push(`${name} ${why}`);
     }
   }

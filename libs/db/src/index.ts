@@ -10,5 +10,4 @@ export {
   type ApiKeyPrincipal,
   type CreatedApiKey,
 } from './repositories/api-key.repository';
-/** DI token for the shared PrismaClient. */
-export const PRISMA = Symbol.for('catalens.PrismaClient');
+export { DATABASE_READINESS, DatabaseModule, PRISMA_CLIENT } from './nest/database.module';

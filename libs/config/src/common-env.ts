@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { env } from './load-config';
+
+/** Variables every app reads, spread into each app's schema. */
+export const commonEnv = {
+  LOG_LEVEL: env.logLevel(),
+  HOST: z.string().default('0.0.0.0'),
+};
+
+export const databaseEnv = {
+  DATABASE_URL: env.url(['postgres', 'postgresql']),
+  DATABASE_POOL_SIZE: env.positiveInt(10),
+};
+
+export const kafkaEnv = {
+  KAFKA_BROKERS: env.brokers(),
+  KAFKA_CLIENT_ID: z.string().min(1).default('catalens'),
+  KAFKA_PUBLISH_TIMEOUT_MS: env.positiveInt(10_000),
+  CATALENS_TOPIC_ITEMS: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/).default('catalens.items.v1'),
+  CATALENS_TOPIC_ITEMS_DLQ: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/).default('catalens.items.dlq.v1'),
+};
+
+export const authEnv = {
+  /**
+   * Server-side secret mixed into API-key hashes. Changing it invalidates every key.
+   * At least 16 characters; generate one with `openssl rand -hex 32`.
+   */
+  API_KEY_PEPPER: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 32`)'),
+};
