@@ -12,7 +12,16 @@
 // pg_dump of a migrated database with pg_dump of one built from the schema. Prisma 7's diff needs the native schema
 // engine, which no package registry ships; see docs/decisions/0002-migrations-offline.md.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
@@ -24,7 +33,11 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const migrationsDir = join(repo, 'prisma/migrations');
 const args = process.argv.slice(2);
 const mode = args[0];
-if (mode !== '--check' && mode !== '--schema-sql' && !(mode === '--create' && /^[a-z0-9_]+$/.test(args[1] ?? ''))) {
+if (
+  mode !== '--check' &&
+  mode !== '--schema-sql' &&
+  !(mode === '--create' && /^[a-z0-9_]+$/.test(args[1] ?? ''))
+) {
   console.error('usage: prisma-diff.mjs --check | --create <snake_case_name> | --schema-sql');
   process.exit(64);
 }
@@ -42,7 +55,11 @@ if (!url) {
 }
 // The schema as of the latest migration (a snapshot written with it) is the "from" side.
 const historyDir = join(repo, 'prisma/schema-history');
-const snapshots = existsSync(historyDir) ? readdirSync(historyDir).filter((n) => n.endsWith('.prisma')).sort() : [];
+const snapshots = existsSync(historyDir)
+  ? readdirSync(historyDir)
+      .filter((n) => n.endsWith('.prisma'))
+      .sort()
+  : [];
 const fromSnapshot = snapshots.length > 0 ? join(historyDir, snapshots[snapshots.length - 1]) : undefined;
 const forPrisma6 = (text) =>
   text
@@ -74,11 +91,27 @@ module.exports = defineConfig({
   chmodSync(placeholder, 0o755);
   const result = spawnSync(
     process.execPath,
-    [join(prisma6, 'build/index.js'), 'migrate', 'diff', ...(fromSnapshot && mode !== '--schema-sql' ? ['--from-schema-datamodel', 'from.prisma'] : ['--from-empty']), '--to-schema-datamodel', 'schema.prisma', '--script'],
+    [
+      join(prisma6, 'build/index.js'),
+      'migrate',
+      'diff',
+      ...(fromSnapshot && mode !== '--schema-sql'
+        ? ['--from-schema-datamodel', 'from.prisma']
+        : ['--from-empty']),
+      '--to-schema-datamodel',
+      'schema.prisma',
+      '--script',
+    ],
     {
       cwd: work,
       encoding: 'utf8',
-      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: placeholder, PRISMA_QUERY_ENGINE_LIBRARY: placeholder, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
+      env: {
+        ...process.env,
+        PRISMA_SCHEMA_ENGINE_BINARY: placeholder,
+        PRISMA_QUERY_ENGINE_LIBRARY: placeholder,
+        PRISMA_HIDE_UPDATE_MESSAGE: '1',
+        CHECKPOINT_DISABLE: '1',
+      },
     },
   );
   if (result.status !== 0) {

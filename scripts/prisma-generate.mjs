@@ -16,7 +16,12 @@ chmodSync(placeholder, 0o755);
 const cli = require.resolve('prisma/build/index.js');
 const result = spawnSync(process.execPath, [cli, 'generate'], {
   stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: placeholder, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
+  env: {
+    ...process.env,
+    PRISMA_SCHEMA_ENGINE_BINARY: placeholder,
+    PRISMA_HIDE_UPDATE_MESSAGE: '1',
+    CHECKPOINT_DISABLE: '1',
+  },
 });
 if (result.status !== 0) {
   process.stdout.write(result.stdout);

@@ -11,7 +11,11 @@ import { REPO_ROOT, kafkaBrokers, privateBroker, uniqueName, waitFor } from '../
 jest.setTimeout(240_000);
 
 const readIds = (file: string): string[] =>
-  existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => /^[0-9a-f-]{36}$/.test(l)) : [];
+  existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => /^[0-9a-f-]{36}$/.test(l))
+    : [];
 
 function startConsumer(topic: string, group: string, outFile: string): ChildProcess {
   const worker = resolve(REPO_ROOT, 'test/support/workers/envelope-consumer.cjs');
@@ -42,7 +46,11 @@ describe('KafkaBus against a real broker', () => {
       const expected = new Set(envelopes.map((e) => e.itemId));
 
       const first = startConsumer(topic, group, outFile);
-      await waitFor('half of the records to be processed', async () => (readIds(outFile).length >= 5_000 ? true : undefined), 120_000);
+      await waitFor(
+        'half of the records to be processed',
+        async () => (readIds(outFile).length >= 5_000 ? true : undefined),
+        120_000,
+      );
       first.kill('SIGKILL');
       await new Promise((r) => first.once('exit', r));
       const beforeRestart = readIds(outFile).length;
@@ -86,7 +94,12 @@ describe('KafkaBus against a real broker', () => {
     });
 
     it('fails a publish within a bounded time with a typed error, then publishes again without a restart', async () => {
-      const bus = new KafkaBus({ clientId: 'test-outage', brokers, publishTimeoutMs: 4_000, connectionTimeoutMs: 1_000 });
+      const bus = new KafkaBus({
+        clientId: 'test-outage',
+        brokers,
+        publishTimeoutMs: 4_000,
+        connectionTimeoutMs: 1_000,
+      });
       const topic = uniqueName('test.outage');
       const record = () => {
         const e = makeItemEnvelope();
@@ -106,7 +119,12 @@ describe('KafkaBus against a real broker', () => {
         await expect(bus.checkHealth()).rejects.toBeInstanceOf(BusUnavailableError);
 
         await privateBroker(port, 'up');
-        const acks = await waitFor('a publish to succeed after the broker restarted', async () => bus.publish(topic, [record()]), 60_000, 500);
+        const acks = await waitFor(
+          'a publish to succeed after the broker restarted',
+          async () => bus.publish(topic, [record()]),
+          60_000,
+          500,
+        );
         expect(acks).toHaveLength(1);
         await expect(bus.checkHealth()).resolves.toBeUndefined();
       } finally {

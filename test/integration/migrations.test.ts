@@ -28,7 +28,14 @@ async function pgDump(url: string): Promise<string> {
   // Keep the definitions, drop comments, blank lines and session settings that differ per dump.
   return stdout
     .split('\n')
-    .filter((l) => l.trim() !== '' && !l.startsWith('--') && !l.startsWith('SET ') && !l.startsWith('SELECT pg_catalog') && !l.startsWith('\\'))
+    .filter(
+      (l) =>
+        l.trim() !== '' &&
+        !l.startsWith('--') &&
+        !l.startsWith('SET ') &&
+        !l.startsWith('SELECT pg_catalog') &&
+        !l.startsWith('\\'),
+    )
     .join('\n');
 }
 
@@ -74,7 +81,10 @@ describe('migrations on a real PostgreSQL', () => {
     const fromSchema = await freshDatabase('from_schema');
     try {
       await migrate(migrated.url, defaultMigrationsDir());
-      const { stdout: schemaSql } = await run(process.execPath, [join(REPO_ROOT, 'scripts/prisma-diff.mjs'), '--schema-sql']);
+      const { stdout: schemaSql } = await run(process.execPath, [
+        join(REPO_ROOT, 'scripts/prisma-diff.mjs'),
+        '--schema-sql',
+      ]);
       const client = new Client({ connectionString: fromSchema.url });
       await client.connect();
       await client.query(schemaSql);

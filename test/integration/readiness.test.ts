@@ -1,6 +1,7 @@
 import { TcpProxy } from '../support/tcp-proxy';
 import { type AppProcess, readiness, startApp } from '../support/app-process';
-import { databaseUrl, privateBroker, waitFor } from '../support/services';
+import { Kafka, logLevel } from 'kafkajs';
+import { databaseUrl, privateBroker, uniqueName, waitFor } from '../support/services';
 
 jest.setTimeout(180_000);
 
@@ -42,27 +43,30 @@ describe('/readyz of each app against real dependencies', () => {
       300,
     );
 
-  it.each(['ingest', 'embedder'] as const)('%s is not ready without the database or Kafka, and ready with both', async (name) => {
-    const app = await startApp(name, env);
-    try {
-      await expectReadiness(app, true);
+  it.each(['ingest', 'embedder'] as const)(
+    '%s is not ready without the database or Kafka, and ready with both',
+    async (name) => {
+      const app = await startApp(name, env);
+      try {
+        await expectReadiness(app, true);
 
-      proxy.setEnabled(false);
-      const down = await expectReadiness(app, false, 'database');
-      expect(JSON.stringify(down)).toContain('database');
-      proxy.setEnabled(true);
-      await expectReadiness(app, true);
+        proxy.setEnabled(false);
+        const down = await expectReadiness(app, false, 'database');
+        expect(JSON.stringify(down)).toContain('database');
+        proxy.setEnabled(true);
+        await expectReadiness(app, true);
 
-      await privateBroker(brokerPort, 'down');
-      await expectReadiness(app, false, 'kafka');
-      await privateBroker(brokerPort, 'up');
-      await expectReadiness(app, true);
-      expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
-    } finally {
-      proxy.setEnabled(true);
-      await app.stop();
-    }
-  });
+        await privateBroker(brokerPort, 'down');
+        await expectReadiness(app, false, 'kafka');
+        await privateBroker(brokerPort, 'up');
+        await expectReadiness(app, true);
+        expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+      } finally {
+        proxy.setEnabled(true);
+        await app.stop();
+      }
+    },
+  );
 
   it('graphql is not ready without the database, and ready with it', async () => {
     const app = await startApp('graphql', env);
@@ -74,6 +78,35 @@ describe('/readyz of each app against real dependencies', () => {
       await expectReadiness(app, true);
     } finally {
       proxy.setEnabled(true);
+      await app.stop();
+    }
+  });
+
+  it('ingest creates its item topic and DLQ at start with the configured partitions', async () => {
+    const items = uniqueName('test.items');
+    const dlq = uniqueName('test.items.dlq');
+    const app = await startApp('ingest', {
+      ...env,
+      CATALENS_TOPIC_ITEMS: items,
+      CATALENS_TOPIC_ITEMS_DLQ: dlq,
+      KAFKA_TOPIC_PARTITIONS: '3',
+    });
+    const admin = new Kafka({ brokers: [`127.0.0.1:${brokerPort}`], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const metadata = await waitFor(
+        'the topics to exist',
+        async () => {
+          const topics = (await admin.fetchTopicMetadata({ topics: [items, dlq] })).topics;
+          return topics.length === 2 ? topics : undefined;
+        },
+        30_000,
+        500,
+      );
+      expect(metadata.find((t) => t.name === items)?.partitions).toHaveLength(3);
+      expect(metadata.find((t) => t.name === dlq)?.partitions).toHaveLength(1);
+    } finally {
+      await admin.disconnect();
       await app.stop();
     }
   });
@@ -96,7 +129,12 @@ describe('configuration at start', () => {
     const { spawnSync } = await import('node:child_process');
     const { resolve } = await import('node:path');
     const result = spawnSync(process.execPath, [resolve(__dirname, '../../apps/ingest/dist/main.js')], {
-      env: { PATH: process.env.PATH, DATABASE_URL: 'mysql://nope', KAFKA_BROKERS: 'no-port', API_KEY_PEPPER: 'short' },
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: 'mysql://nope',
+        KAFKA_BROKERS: 'no-port',
+        API_KEY_PEPPER: 'short',
+      },
       encoding: 'utf8',
     });
     expect(result.status).toBe(78);

@@ -19,21 +19,29 @@ export interface AppProcess {
 }
 
 /** Starts a built app (`apps/<name>/dist/main.js`) as its own process and waits for /healthz. */
-export async function startApp(name: 'ingest' | 'embedder' | 'graphql', env: Record<string, string>): Promise<AppProcess> {
+export async function startApp(
+  name: 'ingest' | 'embedder' | 'graphql',
+  env: Record<string, string>,
+): Promise<AppProcess> {
   const port = await freePort();
   let output = '';
   const child = spawn(process.execPath, [resolve(REPO_ROOT, `apps/${name}/dist/main.js`)], {
     env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before it was live:\n${output}`))),
+    child.once('exit', (code) =>
+      reject(new Error(`${name} exited with ${code} before it was live:\n${output}`)),
+    ),
   );
   exited.catch(() => undefined);
-  await Promise.race([waitFor(`${name} /healthz`, async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined), 30_000), exited]);
+  await Promise.race([
+    waitFor(`${name} /healthz`, async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined), 30_000),
+    exited,
+  ]);
   return {
     url,
     child,
@@ -46,7 +54,9 @@ export async function startApp(name: 'ingest' | 'embedder' | 'graphql', env: Rec
   };
 }
 
-export async function readiness(url: string): Promise<{ status: number; body: { details?: Record<string, { status: string; message?: string }> } }> {
+export async function readiness(
+  url: string,
+): Promise<{ status: number; body: { details?: Record<string, { status: string; message?: string }> } }> {
   const res = await fetch(`${url}/readyz`);
   return { status: res.status, body: (await res.json()) as never };
 }

@@ -10,7 +10,8 @@ export const kafkaBrokers = (): string[] => (process.env.TEST_KAFKA_BROKERS ?? '
 export const databaseUrl = (): string => process.env.TEST_DATABASE_URL!;
 
 /** A topic/group name no other test or run uses. */
-export const uniqueName = (prefix: string): string => `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+export const uniqueName = (prefix: string): string =>
+  `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 
 /**
  * A private broker on its own port, for tests that stop and start the broker without disturbing
@@ -23,7 +24,12 @@ export async function privateBroker(port: number, action: 'up' | 'down' | 'wipe'
   });
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  everyMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -35,5 +41,7 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
+  );
 }

@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 import { ConfigError } from '@catalens/config';
-import { ApiKeyNotFoundError, TenantAlreadyExistsError, TenantNotFoundError, MigrationError } from '@catalens/db';
+import {
+  ApiKeyNotFoundError,
+  TenantAlreadyExistsError,
+  TenantNotFoundError,
+  MigrationError,
+} from '@catalens/db';
 import { Command, CommanderError } from 'commander';
 import { registerKeyCommands } from './commands/keys.command';
 import { registerMigrateCommand } from './commands/migrate.command';
@@ -8,7 +13,14 @@ import { registerTenantCommands } from './commands/tenants.command';
 import { CliUsageError } from './admin/tenant-admin.service';
 
 /** Errors a user can fix from the message alone: printed without a stack, exit code 2. */
-const USER_ERRORS = [ConfigError, CliUsageError, TenantAlreadyExistsError, TenantNotFoundError, ApiKeyNotFoundError, MigrationError];
+const USER_ERRORS = [
+  ConfigError,
+  CliUsageError,
+  TenantAlreadyExistsError,
+  TenantNotFoundError,
+  ApiKeyNotFoundError,
+  MigrationError,
+];
 
 export function buildProgram(): Command {
   const program = new Command('catalens')
@@ -30,7 +42,9 @@ async function main(): Promise<void> {
       process.stderr.write(`catalens: ${(error as Error).message}\n`);
       process.exit(2);
     }
-    process.stderr.write(`catalens: unexpected failure: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.stderr.write(
+      `catalens: unexpected failure: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
     process.exit(1);
   }
 }

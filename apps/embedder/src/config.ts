@@ -12,4 +12,5 @@ export const embedderConfigSchema = z.object({
 
 export type EmbedderConfig = z.infer<typeof embedderConfigSchema>;
 export const EMBEDDER_CONFIG = Symbol.for('catalens.EmbedderConfig');
-export const loadEmbedderConfig = (source: NodeJS.ProcessEnv = process.env): EmbedderConfig => loadConfig(embedderConfigSchema, source);
+export const loadEmbedderConfig = (source: NodeJS.ProcessEnv = process.env): EmbedderConfig =>
+  loadConfig(embedderConfigSchema, source);

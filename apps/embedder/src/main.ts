@@ -3,4 +3,8 @@ import { runMain } from '@catalens/observability';
 import { loadEmbedderConfig } from './config';
 import { EmbedderModule } from './embedder.module';
 
-runMain('embedder', loadEmbedderConfig, (config) => ({ module: EmbedderModule.forRoot(config), port: config.PORT, host: config.HOST }));
+runMain('embedder', loadEmbedderConfig, (config) => ({
+  module: EmbedderModule.forRoot(config),
+  port: config.PORT,
+  host: config.HOST,
+}));

@@ -10,4 +10,5 @@ export const graphqlConfigSchema = z.object({
 
 export type GraphqlConfig = z.infer<typeof graphqlConfigSchema>;
 export const GRAPHQL_CONFIG = Symbol.for('catalens.GraphqlConfig');
-export const loadGraphqlConfig = (source: NodeJS.ProcessEnv = process.env): GraphqlConfig => loadConfig(graphqlConfigSchema, source);
+export const loadGraphqlConfig = (source: NodeJS.ProcessEnv = process.env): GraphqlConfig =>
+  loadConfig(graphqlConfigSchema, source);

@@ -11,4 +11,5 @@ export const ingestConfigSchema = z.object({
 
 export type IngestConfig = z.infer<typeof ingestConfigSchema>;
 export const INGEST_CONFIG = Symbol.for('catalens.IngestConfig');
-export const loadIngestConfig = (source: NodeJS.ProcessEnv = process.env): IngestConfig => loadConfig(ingestConfigSchema, source);
+export const loadIngestConfig = (source: NodeJS.ProcessEnv = process.env): IngestConfig =>
+  loadConfig(ingestConfigSchema, source);

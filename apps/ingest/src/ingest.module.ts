@@ -1,4 +1,4 @@
-import { BUS_READINESS, BusModule } from '@catalens/bus';
+import { BUS_READINESS, BusModule, itemTopics } from '@catalens/bus';
 import { DATABASE_READINESS, DatabaseModule } from '@catalens/db';
 import { ObservabilityModule, type ReadinessCheck } from '@catalens/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
@@ -19,11 +19,14 @@ export class IngestModule {
           },
         }),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-        BusModule.forKafka({
-          clientId: `${config.KAFKA_CLIENT_ID}-ingest`,
-          brokers: config.KAFKA_BROKERS,
-          publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
-        }),
+        BusModule.forKafka(
+          {
+            clientId: `${config.KAFKA_CLIENT_ID}-ingest`,
+            brokers: config.KAFKA_BROKERS,
+            publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
+          },
+          itemTopics(config),
+        ),
       ],
       providers: [{ provide: INGEST_CONFIG, useValue: config }],
     };

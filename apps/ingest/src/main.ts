@@ -3,4 +3,8 @@ import { runMain } from '@catalens/observability';
 import { loadIngestConfig } from './config';
 import { IngestModule } from './ingest.module';
 
-runMain('ingest', loadIngestConfig, (config) => ({ module: IngestModule.forRoot(config), port: config.PORT, host: config.HOST }));
+runMain('ingest', loadIngestConfig, (config) => ({
+  module: IngestModule.forRoot(config),
+  port: config.PORT,
+  host: config.HOST,
+}));

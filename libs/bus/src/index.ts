@@ -12,3 +12,5 @@ export {
 export { BusRecordRejectedError, BusUnavailableError } from './errors';
 export { KafkaBus, type KafkaBusOptions } from './adapters/kafka/kafka-bus';
 export { BUS_READINESS, BusModule } from './nest/bus.module';
+export { itemTopics } from './item-topics';
+export { TOPIC_SPECS, TopicProvisioner } from './nest/topic-provisioner';

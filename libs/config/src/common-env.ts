@@ -16,8 +16,17 @@ export const kafkaEnv = {
   KAFKA_BROKERS: env.brokers(),
   KAFKA_CLIENT_ID: z.string().min(1).default('catalens'),
   KAFKA_PUBLISH_TIMEOUT_MS: env.positiveInt(10_000),
-  CATALENS_TOPIC_ITEMS: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/).default('catalens.items.v1'),
-  CATALENS_TOPIC_ITEMS_DLQ: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/).default('catalens.items.dlq.v1'),
+  KAFKA_TOPIC_PARTITIONS: env.positiveInt(12),
+  /** How long records stay replayable (reindex, DLQ replay); default 7 days. */
+  KAFKA_TOPIC_RETENTION_MS: env.positiveInt(7 * 24 * 3600 * 1000),
+  CATALENS_TOPIC_ITEMS: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,249}$/)
+    .default('catalens.items.v1'),
+  CATALENS_TOPIC_ITEMS_DLQ: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,249}$/)
+    .default('catalens.items.dlq.v1'),
 };
 
 export const authEnv = {

@@ -10,7 +10,11 @@ const schema = z.object({
 describe('loadConfig', () => {
   it('applies defaults and coerces types', () => {
     const config = loadConfig(schema, { DATABASE_URL: 'postgresql://u@h/db' });
-    expect(config).toEqual({ CATALENS_PORT: 3000, KAFKA_BROKERS: ['127.0.0.1:9092'], DATABASE_URL: 'postgresql://u@h/db' });
+    expect(config).toEqual({
+      CATALENS_PORT: 3000,
+      KAFKA_BROKERS: ['127.0.0.1:9092'],
+      DATABASE_URL: 'postgresql://u@h/db',
+    });
   });
 
   it('names a missing required variable', () => {
@@ -18,7 +22,9 @@ describe('loadConfig', () => {
   });
 
   it('names the variable and the bad value', () => {
-    expect(() => loadConfig(schema, { DATABASE_URL: 'mysql://x', CATALENS_PORT: '99999' })).toThrow(ConfigError);
+    expect(() => loadConfig(schema, { DATABASE_URL: 'mysql://x', CATALENS_PORT: '99999' })).toThrow(
+      ConfigError,
+    );
     try {
       loadConfig(schema, { DATABASE_URL: 'mysql://x', CATALENS_PORT: '99999' });
     } catch (error) {
@@ -26,7 +32,9 @@ describe('loadConfig', () => {
       expect(problems).toEqual(
         expect.arrayContaining([
           expect.stringMatching(/^CATALENS_PORT got 99999/),
-          expect.stringMatching(/^DATABASE_URL got mysql:\/\/x: expected a URL with scheme postgres or postgresql/),
+          expect.stringMatching(
+            /^DATABASE_URL got mysql:\/\/x: expected a URL with scheme postgres or postgresql/,
+          ),
         ]),
       );
     }
@@ -39,8 +47,8 @@ describe('loadConfig', () => {
   });
 
   it('rejects a malformed broker list', () => {
-    expect(() => loadConfig(schema, { DATABASE_URL: 'postgresql://h/db', KAFKA_BROKERS: 'localhost' })).toThrow(
-      /KAFKA_BROKERS got localhost: expected a comma-separated list of host:port/,
-    );
+    expect(() =>
+      loadConfig(schema, { DATABASE_URL: 'postgresql://h/db', KAFKA_BROKERS: 'localhost' }),
+    ).toThrow(/KAFKA_BROKERS got localhost: expected a comma-separated list of host:port/);
   });
 });

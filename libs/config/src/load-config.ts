@@ -28,7 +28,9 @@ export function loadConfig<S extends z.ZodObject>(
   const problems: string[] = [];
   for (const name of Object.keys(env)) {
     if (name.startsWith(prefix) && !known.has(name)) {
-      problems.push(`${name}: unknown variable; known ones are ${[...known].filter((k) => k.startsWith(prefix)).join(', ') || 'none'}`);
+      problems.push(
+        `${name}: unknown variable; known ones are ${[...known].filter((k) => k.startsWith(prefix)).join(', ') || 'none'}`,
+      );
     }
   }
   const input: Record<string, unknown> = {};
@@ -68,7 +70,12 @@ export const env = {
     z
       .string()
       .default('127.0.0.1:9092')
-      .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((b) => b.trim())
+          .filter(Boolean),
+      )
       .refine((list) => list.length > 0 && list.every((b) => /^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/.test(b)), {
         message: 'expected a comma-separated list of host:port',
       }),

@@ -20,7 +20,11 @@ export class EnvelopeTooLargeError extends ContractViolationError {
     readonly size: number,
     readonly limit: number,
   ) {
-    super('(root)', `encoded envelope is ${size} bytes, over the ${limit}-byte cap; send a smaller image`, 'ENVELOPE_TOO_LARGE');
+    super(
+      '(root)',
+      `encoded envelope is ${size} bytes, over the ${limit}-byte cap; send a smaller image`,
+      'ENVELOPE_TOO_LARGE',
+    );
     this.name = 'EnvelopeTooLargeError';
   }
 }

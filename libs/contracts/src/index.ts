@@ -12,4 +12,10 @@ export {
   itemMetadataSchema,
   type ItemEnvelopeV1,
 } from './item-envelope';
-export { DLQ_SCHEMA_V1, decodeDlqEnvelope, dlqEnvelopeV1Schema, encodeDlqEnvelope, type DlqEnvelopeV1 } from './dlq-envelope';
+export {
+  DLQ_SCHEMA_V1,
+  decodeDlqEnvelope,
+  dlqEnvelopeV1Schema,
+  encodeDlqEnvelope,
+  type DlqEnvelopeV1,
+} from './dlq-envelope';

@@ -23,7 +23,9 @@ describe('item envelope v1', () => {
 
   it('rejects an unknown schema version with the version it reads', () => {
     const value = Buffer.from(JSON.stringify({ ...makeItemEnvelope(), schema: 'catalens.item.v9' }));
-    expect(() => decodeItemEnvelope(value)).toThrow(/unsupported schema catalens.item.v9; this consumer reads catalens.item.v1/);
+    expect(() => decodeItemEnvelope(value)).toThrow(
+      /unsupported schema catalens.item.v9; this consumer reads catalens.item.v1/,
+    );
   });
 
   it('rejects unexpected fields instead of silently carrying them', () => {

@@ -22,7 +22,10 @@ export const itemMetadataSchema = z.strictObject({
   description: z.string().max(20_000).optional(),
   category: z.string().min(1).max(200).optional(),
   price: z.number().finite().nonnegative().optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as EUR').optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as EUR')
+    .optional(),
   attributes: z.record(z.string().max(200), z.unknown()).optional(),
 });
 
@@ -69,7 +72,10 @@ export function encodeItemEnvelope(envelope: ItemEnvelopeV1, limit = MAX_ENVELOP
   if (bytes.length > limit) throw new EnvelopeTooLargeError(bytes.length, limit);
   const declared = Buffer.byteLength(parsed.data.image.bytes, 'base64');
   if (declared !== parsed.data.image.size) {
-    throw new ContractViolationError('image.size', `declares ${parsed.data.image.size} bytes but the image has ${declared}`);
+    throw new ContractViolationError(
+      'image.size',
+      `declares ${parsed.data.image.size} bytes but the image has ${declared}`,
+    );
   }
   return bytes;
 }
@@ -88,13 +94,19 @@ export function decodeItemEnvelope(value: Buffer | null, limit = MAX_ENVELOPE_BY
     throw new ContractViolationError('(root)', `not JSON: ${preview(value.toString('utf8', 0, 80))}`);
   }
   if (typeof json === 'object' && json !== null && 'schema' in json && json.schema !== ITEM_SCHEMA_V1) {
-    throw new ContractViolationError('schema', `unsupported schema ${preview(json.schema)}; this consumer reads ${ITEM_SCHEMA_V1}`);
+    throw new ContractViolationError(
+      'schema',
+      `unsupported schema ${preview(json.schema)}; this consumer reads ${ITEM_SCHEMA_V1}`,
+    );
   }
   const parsed = itemEnvelopeV1Schema.safeParse(json);
   if (!parsed.success) throw violation(parsed.error);
   const declared = Buffer.byteLength(parsed.data.image.bytes, 'base64');
   if (declared !== parsed.data.image.size) {
-    throw new ContractViolationError('image.size', `declares ${parsed.data.image.size} bytes but the image has ${declared}`);
+    throw new ContractViolationError(
+      'image.size',
+      `declares ${parsed.data.image.size} bytes but the image has ${declared}`,
+    );
   }
   return parsed.data;
 }

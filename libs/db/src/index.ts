@@ -1,9 +1,27 @@
 export { PrismaClient, checkDatabase, createPrismaClient, type DatabaseOptions, type Prisma } from './prisma';
-export { MigrationError, migrate, readMigrations, type MigrationFile, type MigrationResult } from './migrations/migrator';
+export {
+  MigrationError,
+  migrate,
+  readMigrations,
+  type MigrationFile,
+  type MigrationResult,
+} from './migrations/migrator';
 export { defaultMigrationsDir } from './migrations/migrations-dir';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded/embedded-postgres';
-export { API_KEY_ROLES, apiKeyMatches, generateApiKey, hashApiKey, parseApiKey, type ApiKeyRole } from './api-keys/api-key-secret';
-export { TenantAlreadyExistsError, TenantNotFoundError, TenantRepository, type TenantRecord } from './repositories/tenant.repository';
+export {
+  API_KEY_ROLES,
+  apiKeyMatches,
+  generateApiKey,
+  hashApiKey,
+  parseApiKey,
+  type ApiKeyRole,
+} from './api-keys/api-key-secret';
+export {
+  TenantAlreadyExistsError,
+  TenantNotFoundError,
+  TenantRepository,
+  type TenantRecord,
+} from './repositories/tenant.repository';
 export {
   ApiKeyNotFoundError,
   ApiKeyRepository,

@@ -36,7 +36,10 @@ export async function checkDatabase(prisma: PrismaClient, timeoutMs = 3_000): Pr
     await Promise.race([
       prisma.$queryRaw`SELECT 1`,
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`database did not answer within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`database did not answer within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
       }),
     ]);
   } finally {

@@ -19,7 +19,8 @@ export async function bootstrapApp(options: BootstrapOptions): Promise<INestAppl
   app.useLogger(logger);
   app.enableShutdownHooks();
   await app.listen(options.port, options.host ?? '0.0.0.0');
-  const address = app.getHttpServer().address() as { port: number } | null;
+  const server = app.getHttpServer() as import('node:http').Server;
+  const address = server.address() as import('node:net').AddressInfo | null;
   logger.log(`${options.name} listening on port ${address?.port}`, 'Bootstrap');
   return app;
 }

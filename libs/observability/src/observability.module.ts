@@ -49,7 +49,11 @@ export class ObservabilityModule {
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: METRICS_REGISTRY, useValue: registry },
-        { provide: READINESS_CHECKS, inject: options.readiness.inject, useFactory: options.readiness.useFactory },
+        {
+          provide: READINESS_CHECKS,
+          inject: options.readiness.inject,
+          useFactory: options.readiness.useFactory,
+        },
       ],
       exports: [METRICS_REGISTRY],
     };

@@ -6,7 +6,9 @@ describe('parseRoles', () => {
   });
 
   it('names unknown roles and lists the valid ones', () => {
-    expect(() => parseRoles('ingest,root')).toThrow(new CliUsageError('--roles has unknown role(s) root; choose from ingest, search, curate, admin'));
+    expect(() => parseRoles('ingest,root')).toThrow(
+      new CliUsageError('--roles has unknown role(s) root; choose from ingest, search, curate, admin'),
+    );
   });
 
   it('rejects an empty list', () => {

@@ -1,4 +1,11 @@
-import { API_KEY_ROLES, ApiKeyRepository, type ApiKeyRole, type CreatedApiKey, TenantRepository, type TenantRecord } from '@catalens/db';
+import {
+  API_KEY_ROLES,
+  ApiKeyRepository,
+  type ApiKeyRole,
+  type CreatedApiKey,
+  TenantRepository,
+  type TenantRecord,
+} from '@catalens/db';
 
 export class CliUsageError extends Error {
   constructor(message: string) {
@@ -18,7 +25,9 @@ export class TenantAdminService {
 
   async createTenant(slug: string, name?: string): Promise<TenantRecord> {
     if (!SLUG.test(slug)) {
-      throw new CliUsageError(`--slug "${slug.slice(0, 40)}" is not valid: use 1-63 lowercase letters, digits and inner hyphens`);
+      throw new CliUsageError(
+        `--slug "${slug.slice(0, 40)}" is not valid: use 1-63 lowercase letters, digits and inner hyphens`,
+      );
     }
     return this.tenants.create(slug, name?.trim() || slug);
   }
@@ -27,7 +36,11 @@ export class TenantAdminService {
     return this.tenants.list();
   }
 
-  async createKey(tenantRef: string, rolesCsv: string, name?: string): Promise<CreatedApiKey & { tenant: TenantRecord }> {
+  async createKey(
+    tenantRef: string,
+    rolesCsv: string,
+    name?: string,
+  ): Promise<CreatedApiKey & { tenant: TenantRecord }> {
     const roles = parseRoles(rolesCsv);
     const tenant = await this.tenants.get(tenantRef);
     return { ...(await this.keys.create(tenant.id, roles, name)), tenant };
@@ -44,7 +57,14 @@ export class TenantAdminService {
 }
 
 export function parseRoles(csv: string): ApiKeyRole[] {
-  const roles = [...new Set(csv.split(',').map((r) => r.trim()).filter(Boolean))];
+  const roles = [
+    ...new Set(
+      csv
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean),
+    ),
+  ];
   const unknown = roles.filter((r) => !(API_KEY_ROLES as readonly string[]).includes(r));
   if (roles.length === 0 || unknown.length > 0) {
     throw new CliUsageError(

@@ -20,7 +20,9 @@ export function registerKeyCommands(program: Command): void {
     .requiredOption('--roles <roles>', 'comma-separated: ingest,search,curate,admin')
     .option('--name <name>', 'a label to recognise the key by')
     .action(async (options: { tenant: string; roles: string; name?: string }) => {
-      const created = await withAdmin((admin) => admin.createKey(options.tenant, options.roles, options.name));
+      const created = await withAdmin((admin) =>
+        admin.createKey(options.tenant, options.roles, options.name),
+      );
       process.stderr.write('Store this key now: it cannot be shown again.\n');
       process.stdout.write(
         `${JSON.stringify({ key: created.key, id: created.id, prefix: created.prefix, tenant: created.tenant.slug, roles: created.roles })}\n`,

@@ -14,7 +14,10 @@ export function registerTenantCommands(program: Command): void {
     .action(async (options: { slug: string; name?: string }) => {
       const { DATABASE_URL } = loadDatabaseConfig();
       const tenant = await withDatabase(DATABASE_URL, (prisma) =>
-        new TenantAdminService(new TenantRepository(prisma), new ApiKeyRepository(prisma, 'unused')).createTenant(options.slug, options.name),
+        new TenantAdminService(
+          new TenantRepository(prisma),
+          new ApiKeyRepository(prisma, 'unused'),
+        ).createTenant(options.slug, options.name),
       );
       process.stdout.write(`${JSON.stringify({ id: tenant.id, slug: tenant.slug, name: tenant.name })}\n`);
     });
@@ -24,6 +27,7 @@ export function registerTenantCommands(program: Command): void {
     .action(async () => {
       const { DATABASE_URL } = loadDatabaseConfig();
       const list = await withDatabase(DATABASE_URL, (prisma) => new TenantRepository(prisma).list());
-      for (const t of list) process.stdout.write(`${JSON.stringify({ id: t.id, slug: t.slug, name: t.name })}\n`);
+      for (const t of list)
+        process.stdout.write(`${JSON.stringify({ id: t.id, slug: t.slug, name: t.name })}\n`);
     });
 }

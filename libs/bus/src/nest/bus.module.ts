@@ -1,6 +1,7 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { KafkaBus, type KafkaBusOptions } from '../adapters/kafka/kafka-bus';
-import { BUS, type Bus } from '../bus.port';
+import { BUS, type Bus, type TopicSpec } from '../bus.port';
+import { TOPIC_SPECS, TopicProvisioner } from './topic-provisioner';
 
 export const BUS_READINESS = Symbol.for('catalens.BusReadiness');
 
@@ -15,14 +16,21 @@ class BusLifecycle implements OnApplicationShutdown {
 /** Provides the Bus port (BUS) backed by Kafka, and a readiness check for it (BUS_READINESS). */
 @Module({})
 export class BusModule {
-  static forKafka(options: KafkaBusOptions): DynamicModule {
+  /** `topics`: created at start when missing (in the background, retried until Kafka answers). */
+  static forKafka(options: KafkaBusOptions, topics: TopicSpec[] = []): DynamicModule {
     return {
       module: BusModule,
       global: true,
       providers: [
         { provide: BUS, useFactory: () => new KafkaBus(options) },
-        { provide: BUS_READINESS, inject: [BUS], useFactory: (bus: Bus) => ({ name: 'kafka', check: () => bus.checkHealth() }) },
+        {
+          provide: BUS_READINESS,
+          inject: [BUS],
+          useFactory: (bus: Bus) => ({ name: 'kafka', check: () => bus.checkHealth() }),
+        },
         BusLifecycle,
+        { provide: TOPIC_SPECS, useValue: topics },
+        TopicProvisioner,
       ],
       exports: [BUS, BUS_READINESS],
     };

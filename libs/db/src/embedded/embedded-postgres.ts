@@ -13,7 +13,9 @@ export interface EmbeddedPostgres {
  * mode and offline tooling use the very same driver, Prisma client and SQL as production.
  * `dataDir` persists across restarts; without it the database lives in memory.
  */
-export async function startEmbeddedPostgres(options: { dataDir?: string; port?: number } = {}): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  options: { dataDir?: string; port?: number } = {},
+): Promise<EmbeddedPostgres> {
   const db = await PGlite.create(options.dataDir);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: options.port ?? 0 });
   await server.start();

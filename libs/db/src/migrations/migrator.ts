@@ -44,7 +44,11 @@ export function readMigrations(dir: string): MigrationFile[] {
  * Each migration runs in its own transaction (Postgres DDL is transactional): a failure leaves no
  * half-applied schema. Safe to run concurrently (advisory lock) and to re-run (no-op).
  */
-export async function migrate(databaseUrl: string, dir: string, log: (line: string) => void = () => undefined): Promise<MigrationResult> {
+export async function migrate(
+  databaseUrl: string,
+  dir: string,
+  log: (line: string) => void = () => undefined,
+): Promise<MigrationResult> {
   const migrations = readMigrations(dir);
   const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
   await client.connect();
@@ -60,9 +64,12 @@ export async function migrate(databaseUrl: string, dir: string, log: (line: stri
       "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
       "applied_steps_count" INTEGER NOT NULL DEFAULT 0
     )`);
-    const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
-      'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"',
-    );
+    const { rows } = await client.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+    }>('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"');
     const known = new Map(rows.filter((r) => r.rolled_back_at === null).map((r) => [r.migration_name, r]));
     const result: MigrationResult = { applied: [], alreadyApplied: [] };
     for (const migration of migrations) {
@@ -92,11 +99,16 @@ export async function migrate(databaseUrl: string, dir: string, log: (line: stri
           [id, migration.checksum, migration.name],
         );
         await client.query(migration.sql);
-        await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [id]);
+        await client.query(
+          'UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1',
+          [id],
+        );
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');
-        throw new MigrationError(`migration ${migration.name} failed and was rolled back: ${(error as Error).message}`);
+        throw new MigrationError(
+          `migration ${migration.name} failed and was rolled back: ${(error as Error).message}`,
+        );
       }
       result.applied.push(migration.name);
     }

@@ -25,7 +25,10 @@ export class DatabaseModule {
         {
           provide: DATABASE_READINESS,
           inject: [PRISMA_CLIENT],
-          useFactory: (prisma: PrismaClient): ReadinessCheckLike => ({ name: 'database', check: () => checkDatabase(prisma) }),
+          useFactory: (prisma: PrismaClient): ReadinessCheckLike => ({
+            name: 'database',
+            check: () => checkDatabase(prisma),
+          }),
         },
         PrismaLifecycle,
       ],

@@ -1,5 +1,11 @@
 import type { PrismaClient } from '../generated/prisma/client';
-import { type ApiKeyRole, apiKeyMatches, generateApiKey, hashApiKey, parseApiKey } from '../api-keys/api-key-secret';
+import {
+  type ApiKeyRole,
+  apiKeyMatches,
+  generateApiKey,
+  hashApiKey,
+  parseApiKey,
+} from '../api-keys/api-key-secret';
 
 export interface ApiKeyPrincipal {
   keyId: string;
@@ -51,7 +57,8 @@ export class ApiKeyRepository {
       where: { OR: [{ prefix: ref }, ...(/^[0-9a-f-]{36}$/i.test(ref) ? [{ id: ref }] : [])] },
     });
     if (!row) throw new ApiKeyNotFoundError(ref);
-    if (!row.revokedAt) await this.prisma.apiKey.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
+    if (!row.revokedAt)
+      await this.prisma.apiKey.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
     return { id: row.id, prefix: row.prefix };
   }
 

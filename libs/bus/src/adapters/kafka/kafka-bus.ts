@@ -9,7 +9,15 @@ import {
   logLevel as KafkaLogLevel,
   CompressionTypes,
 } from 'kafkajs';
-import type { Bus, BusRecord, ConsumedRecord, PublishAck, SubscribeOptions, Subscription, TopicSpec } from '../../bus.port';
+import type {
+  Bus,
+  BusRecord,
+  ConsumedRecord,
+  PublishAck,
+  SubscribeOptions,
+  Subscription,
+  TopicSpec,
+} from '../../bus.port';
 import { BusRecordRejectedError, BusUnavailableError } from '../../errors';
 
 export interface KafkaBusOptions {
@@ -42,7 +50,9 @@ function errorType(error: unknown): string | undefined {
     seen.add(current);
     const type = (current as { type?: unknown }).type;
     if (typeof type === 'string' && PERMANENT_KAFKA_ERRORS.has(type)) return type;
-    current = (current as { originalError?: unknown; cause?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
+    current =
+      (current as { originalError?: unknown; cause?: unknown }).originalError ??
+      (current as { cause?: unknown }).cause;
   }
   return undefined;
 }
@@ -97,7 +107,12 @@ export class KafkaBus implements Bus {
       logLevel: log ? KafkaLogLevel.WARN : KafkaLogLevel.NOTHING,
       logCreator: () => (entry) => {
         if (!log) return;
-        const level = entry.level === KafkaLogLevel.ERROR ? 'error' : entry.level === KafkaLogLevel.WARN ? 'warn' : 'info';
+        const level =
+          entry.level === KafkaLogLevel.ERROR
+            ? 'error'
+            : entry.level === KafkaLogLevel.WARN
+              ? 'warn'
+              : 'info';
         const { message, ...extra } = entry.log;
         log(level, `kafkajs ${entry.namespace}: ${message}`, extra);
       },
@@ -149,13 +164,22 @@ export class KafkaBus implements Bus {
       const metadata = await withDeadline(
         attempt(),
         this.publishTimeoutMs,
-        () => new BusUnavailableError(`broker did not acknowledge ${records.length} record(s) to ${topic} within ${this.publishTimeoutMs} ms`),
+        () =>
+          new BusUnavailableError(
+            `broker did not acknowledge ${records.length} record(s) to ${topic} within ${this.publishTimeoutMs} ms`,
+          ),
       );
-      return metadata.map((m) => ({ topic: m.topicName, partition: m.partition, offset: m.baseOffset ?? m.offset ?? '-1' }));
+      return metadata.map((m) => ({
+        topic: m.topicName,
+        partition: m.partition,
+        offset: m.baseOffset ?? m.offset ?? '-1',
+      }));
     } catch (error) {
       const permanent = errorType(error);
       if (permanent) {
-        throw new BusRecordRejectedError(`broker rejected the record(s) for ${topic}: ${permanent}`, { cause: error });
+        throw new BusRecordRejectedError(`broker rejected the record(s) for ${topic}: ${permanent}`, {
+          cause: error,
+        });
       }
       // Whatever state the producer is in after a timeout or lost connection, start clean next time.
       await this.resetProducer();
@@ -183,6 +207,8 @@ export class KafkaBus implements Bus {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
+      // kafkajs passes these as bound closures; destructuring them is its documented usage.
+      // eslint-disable-next-line @typescript-eslint/unbound-method
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0) return;
         const records: ConsumedRecord[] = batch.messages.map((m) => ({
@@ -256,7 +282,10 @@ export class KafkaBus implements Bus {
     } catch (error) {
       await this.resetAdmin();
       if (error instanceof KafkaJSError && error.message.includes('already exists')) return;
-      throw new BusUnavailableError(`could not ensure topics ${specs.map((s) => s.topic).join(', ')}: ${String(error)}`, { cause: error });
+      throw new BusUnavailableError(
+        `could not ensure topics ${specs.map((s) => s.topic).join(', ')}: ${String(error)}`,
+        { cause: error },
+      );
     }
   }
 
@@ -268,12 +297,18 @@ export class KafkaBus implements Bus {
           await admin.describeCluster();
         })(),
         this.healthTimeoutMs,
-        () => new BusUnavailableError(`broker ${this.options.brokers.join(',')} did not answer within ${this.healthTimeoutMs} ms`),
+        () =>
+          new BusUnavailableError(
+            `broker ${this.options.brokers.join(',')} did not answer within ${this.healthTimeoutMs} ms`,
+          ),
       );
     } catch (error) {
       await this.resetAdmin();
       if (error instanceof BusUnavailableError) throw error;
-      throw new BusUnavailableError(`broker ${this.options.brokers.join(',')} unavailable: ${String(error)}`, { cause: error });
+      throw new BusUnavailableError(
+        `broker ${this.options.brokers.join(',')} unavailable: ${String(error)}`,
+        { cause: error },
+      );
     }
   }
 

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// `npm test`: everything, on a fresh machine, with nothing else to set up.
+//   1. generate the Prisma client and build every package (tsc -b)
+//   2. lint (ESLint + Prettier)
+//   3. unit tests (Jest project "unit")
+//   4. provision and start the real services: Apache Kafka (KRaft, jars from Maven Central) and
+//      PostgreSQL (Debian package) through scripts/kafka.sh and scripts/postgres.sh
+//   5. system tests against them (Jest project "integration", one file at a time)
+// Services this script started are stopped at the end (KEEP_SERVICES=1 keeps them for reruns).
+//   node scripts/test.mjs [--unit] [jest args for the integration run, e.g. a path pattern]
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const unitOnly = args.includes('--unit');
+const jestArgs = args.filter((a) => a !== '--unit');
+const reports = join(repo, '.cache/test-reports');
+mkdirSync(reports, { recursive: true });
+const started = Date.now();
+const since = () => `${((Date.now() - started) / 1000).toFixed(0)}s`;
+
+function run(title, command, commandArgs, options = {}) {
+  process.stdout.write(`\n▶ ${title} [${since()}]\n`);
+  const result = spawnSync(command, commandArgs, { cwd: repo, stdio: 'inherit', ...options });
+  return result.status ?? 1;
+}
+
+function mustRun(title, command, commandArgs) {
+  const status = run(title, command, commandArgs);
+  if (status !== 0) {
+    process.stdout.write(`\n✖ ${title} failed (exit ${status})\n`);
+    process.exit(status);
+  }
+}
+
+const jestBin = join(repo, 'node_modules/jest/bin/jest.js');
+const counts = { passed: 0, failed: 0, skipped: 0 };
+function tally(file) {
+  try {
+    const report = JSON.parse(readFileSync(file, 'utf8'));
+    counts.passed += report.numPassedTests;
+    counts.failed += report.numFailedTests + (report.numRuntimeErrorTestSuites ?? 0);
+    counts.skipped += report.numPendingTests + report.numTodoTests;
+  } catch {
+    counts.failed += 1;
+  }
+}
+
+mustRun('build', 'npm', ['run', '--silent', 'build']);
+mustRun('lint', 'npm', ['run', '--silent', 'lint']);
+
+let failed = false;
+const unitReport = join(reports, 'unit.json');
+failed ||=
+  run('unit tests', process.execPath, [
+    jestBin,
+    '--selectProjects',
+    'unit',
+    '--json',
+    `--outputFile=${unitReport}`,
+  ]) !== 0;
+tally(unitReport);
+
+const stopAfter = [];
+if (!unitOnly) {
+  for (const service of ['kafka', 'postgres']) {
+    const script = join(repo, `scripts/${service}.sh`);
+    const wasUp = spawnSync('bash', [script, 'status'], { stdio: 'ignore' }).status === 0;
+    mustRun(`start ${service}`, 'bash', [script, 'up']);
+    if (!wasUp && process.env.KEEP_SERVICES !== '1') stopAfter.push(script);
+  }
+  const integrationReport = join(reports, 'integration.json');
+  failed ||=
+    run('integration tests (real Kafka, PostgreSQL, PGlite)', process.execPath, [
+      jestBin,
+      '--selectProjects',
+      'integration',
+      '--runInBand',
+      '--json',
+      `--outputFile=${integrationReport}`,
+      ...jestArgs,
+    ]) !== 0;
+  tally(integrationReport);
+  for (const script of stopAfter) spawnSync('bash', [script, 'down'], { stdio: 'inherit' });
+}
+
+process.stdout.write(`\nfinished in ${since()}\n`);
+process.stdout.write(`tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+process.exit(failed || counts.failed > 0 ? 1 : 0);
