@@ -104,6 +104,11 @@ LOG
 up() {
   provision
   if pid_alive && is_up; then echo "kafka: up at 127.0.0.1:$KAFKA_PORT"; return 0; fi
+  if is_up; then
+    echo "kafka.sh: port $KAFKA_PORT is taken by a process this checkout did not start" \
+      "(another clone's broker?); stop it or set KAFKA_PORT" >&2
+    exit 1
+  fi
   configure
   if [ ! -f "$node_dir/data/meta.properties" ]; then
     local cluster_id

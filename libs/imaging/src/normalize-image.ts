@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import { ImageRejectedError } from './errors';
+import { differenceHash } from './perceptual-hash';
+import { type SniffedFormat, sniffImageFormat } from './sniff';
+
+export interface NormalizeOptions {
+  /** Refuse inputs larger than this many bytes. */
+  maxBytes: number;
+  /** Refuse images whose header declares more pixels (decompression bombs stop before decoding). */
+  maxPixels: number;
+  /** Long side of the normalized image. */
+  maxSide: number;
+  /** Refuse images whose shorter side is below this after orientation (thumbnails, tracking pixels). */
+  minSide: number;
+  output: 'jpeg' | 'webp';
+  quality: number;
+}
+
+export const DEFAULT_NORMALIZE_OPTIONS: NormalizeOptions = {
+  maxBytes: 20 * 1024 * 1024,
+  maxPixels: 40_000_000,
+  maxSide: 512,
+  minSide: 32,
+  output: 'jpeg',
+  quality: 85,
+};
+
+export interface NormalizedImage {
+  bytes: Buffer;
+  mime: 'image/jpeg' | 'image/webp';
+  width: number;
+  height: number;
+  /** SHA-256 (hex) of `bytes`: exact duplicates. */
+  contentHash: string;
+  /** 64-bit dHash (16 hex digits): near duplicates. */
+  perceptualHash: string;
+  sourceFormat: SniffedFormat;
+  sourceWidth: number;
+  sourceHeight: number;
+}
+
+const ACCEPTED: ReadonlySet<SniffedFormat> = new Set(['jpeg', 'png', 'webp', 'gif', 'avif', 'tiff']);
+
+/**
+ * Turns untrusted image bytes into the canonical form the pipeline works on: orientation from
+ * EXIF applied, all metadata stripped, sRGB, alpha flattened onto white, long side ≤ maxSide,
+ * re-encoded. Every refusal is an ImageRejectedError with a code and a reason a client can act on.
+ */
+export async function normalizeImage(
+  input: Buffer,
+  options: Partial<NormalizeOptions> = {},
+): Promise<NormalizedImage> {
+  const o = { ...DEFAULT_NORMALIZE_OPTIONS, ...options };
+  if (input.length === 0) throw new ImageRejectedError('IMAGE_EMPTY', 'the image has 0 bytes');
+  if (input.length > o.maxBytes) {
+    throw new ImageRejectedError(
+      'IMAGE_TOO_LARGE',
+      `the image has ${input.length} bytes; the limit is ${o.maxBytes}`,
+    );
+  }
+  const format = sniffImageFormat(input);
+  if (!ACCEPTED.has(format)) {
+    const what =
+      format === 'unknown'
+        ? 'not a recognised image format'
+        : `${format.toUpperCase()}, which is not accepted`;
+    throw new ImageRejectedError(
+      'IMAGE_UNSUPPORTED_TYPE',
+      `the bytes are ${what}; send JPEG, PNG, WebP, AVIF, TIFF or GIF`,
+    );
+  }
+
+  // `failOn: 'error'` refuses truncated and corrupt pixel data instead of padding it with grey;
+  // the pixel limit is checked against the header before any decoding.
+  const open = () =>
+    sharp(input, { failOn: 'error', limitInputPixels: o.maxPixels, animated: false, sequentialRead: true });
+  let meta: sharp.Metadata;
+  try {
+    // Reading the header decodes no pixels, so it may skip the limit and report the real size.
+    meta = await sharp(input, { failOn: 'error', limitInputPixels: false, animated: true }).metadata();
+  } catch (error) {
+    throw corrupt(error, format, o.maxPixels);
+  }
+  if ((meta.pages ?? 1) > 1 && (format === 'gif' || format === 'webp')) {
+    throw new ImageRejectedError(
+      'IMAGE_ANIMATED',
+      `the ${format.toUpperCase()} is animated (${meta.pages} frames); send a still image`,
+    );
+  }
+  const width = meta.autoOrient?.width ?? meta.width ?? 0;
+  const height = meta.autoOrient?.height ?? meta.height ?? 0;
+  if (width * height > o.maxPixels) {
+    throw new ImageRejectedError(
+      'IMAGE_TOO_MANY_PIXELS',
+      `the image is ${width}×${height} pixels; the limit is ${o.maxPixels} pixels`,
+    );
+  }
+  if (Math.min(width, height) < o.minSide) {
+    throw new ImageRejectedError(
+      'IMAGE_TOO_SMALL',
+      `the image is ${width}×${height}; both sides must be at least ${o.minSide} pixels`,
+    );
+  }
+
+  let output: { data: Buffer; info: sharp.OutputInfo };
+  try {
+    let pipeline = open()
+      .autoOrient()
+      .resize(o.maxSide, o.maxSide, { fit: 'inside', withoutEnlargement: true })
+      .toColourspace('srgb')
+      .flatten({ background: '#ffffff' });
+    pipeline =
+      o.output === 'webp'
+        ? pipeline.webp({ quality: o.quality })
+        : pipeline.jpeg({ quality: o.quality, mozjpeg: true });
+    output = await pipeline.toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw corrupt(error, format, o.maxPixels);
+  }
+  return {
+    bytes: output.data,
+    mime: o.output === 'webp' ? 'image/webp' : 'image/jpeg',
+    width: output.info.width,
+    height: output.info.height,
+    contentHash: createHash('sha256').update(output.data).digest('hex'),
+    perceptualHash: await differenceHash(output.data),
+    sourceFormat: format,
+    sourceWidth: width,
+    sourceHeight: height,
+  };
+}
+
+function corrupt(error: unknown, format: SniffedFormat, maxPixels: number): ImageRejectedError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/pixel limit/i.test(message)) {
+    return new ImageRejectedError(
+      'IMAGE_TOO_MANY_PIXELS',
+      `the image declares more than ${maxPixels} pixels`,
+    );
+  }
+  const reason = message.split('\n')[0]!.slice(0, 160);
+  return new ImageRejectedError(
+    'IMAGE_CORRUPT',
+    `the ${format.toUpperCase()} data cannot be decoded (${reason}); re-export the image`,
+  );
+}
