@@ -7,3 +7,11 @@ export {
 } from './normalize-image';
 export { differenceHash, hammingDistance, hashToSignedBigInt, signedBigIntToHash } from './perceptual-hash';
 export { sniffImageFormat, type SniffedFormat } from './sniff';
+export { AddressPolicy } from './fetch/address-policy';
+export { ImageFetchError, type ImageFetchErrorCode } from './fetch/fetch-errors';
+export {
+  DEFAULT_FETCH_POLICY,
+  SafeImageFetcher,
+  type FetchPolicyOptions,
+  type FetchedImage,
+} from './fetch/safe-image-fetcher';
