@@ -76,7 +76,7 @@ export class SafeImageFetcher {
   private readonly guardedLookup: LookupFunction = (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, '', 0);
-      const list = addresses as unknown as LookupAddress[];
+      const list = addresses;
       const forbidden = list
         .map((a) => [a, this.policy.forbiddenRange(a.address)] as const)
         .filter(([, range]) => range);
@@ -86,10 +86,10 @@ export class SafeImageFetcher {
           'URL_ADDRESS_FORBIDDEN',
           `${hostname} resolves to ${address.address} (${range}); image URLs must point to public addresses`,
         );
-        return callback(refusal as NodeJS.ErrnoException, '', 0);
+        return callback(refusal, '', 0);
       }
       const first = list[0];
-      if (!first) return callback(new Error(`${hostname} has no address`) as NodeJS.ErrnoException, '', 0);
+      if (!first) return callback(new Error(`${hostname} has no address`), '', 0);
       if ((options as { all?: boolean }).all)
         return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
       callback(null, first.address, first.family);
