@@ -1,5 +1,18 @@
 import { BUS_READINESS, BusModule, itemTopics } from '@catalens/bus';
-import { DATABASE_READINESS, DatabaseModule } from '@catalens/db';
+import {
+  ApiKeyRepository,
+  DATABASE_READINESS,
+  DatabaseModule,
+  ItemRepository,
+  PRISMA_CLIENT,
+  type PrismaClient,
+} from '@catalens/db';
+import { SafeImageFetcher } from '@catalens/imaging';
+import { APP_FILTER } from '@nestjs/core';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { HttpErrorFilter } from './common/http-exception.filter';
+import { ItemIngestService } from './items/item-ingest.service';
+import { ItemsController } from './items/items.controller';
 import { ObservabilityModule, type ReadinessCheck } from '@catalens/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { INGEST_CONFIG, type IngestConfig } from './config';
@@ -28,7 +41,34 @@ export class IngestModule {
           itemTopics(config),
         ),
       ],
-      providers: [{ provide: INGEST_CONFIG, useValue: config }],
+      controllers: [ItemsController],
+      providers: [
+        { provide: INGEST_CONFIG, useValue: config },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+        {
+          provide: ItemRepository,
+          inject: [PRISMA_CLIENT],
+          useFactory: (prisma: PrismaClient) => new ItemRepository(prisma),
+        },
+        {
+          provide: ApiKeyRepository,
+          inject: [PRISMA_CLIENT],
+          useFactory: (prisma: PrismaClient) => new ApiKeyRepository(prisma, config.API_KEY_PEPPER),
+        },
+        {
+          provide: SafeImageFetcher,
+          useFactory: () =>
+            new SafeImageFetcher({
+              allowCidrs: config.INGEST_FETCH_ALLOW_CIDRS,
+              maxBytes: config.INGEST_MAX_IMAGE_BYTES,
+              readTimeoutMs: config.INGEST_FETCH_TIMEOUT_MS,
+              totalConcurrency: config.INGEST_FETCH_CONCURRENCY,
+              perHostConcurrency: config.INGEST_FETCH_PER_HOST_CONCURRENCY,
+            }),
+        },
+        ApiKeyGuard,
+        ItemIngestService,
+      ],
     };
   }
 }

@@ -29,3 +29,10 @@ export {
   type CreatedApiKey,
 } from './repositories/api-key.repository';
 export { DATABASE_READINESS, DatabaseModule, PRISMA_CLIENT } from './nest/database.module';
+export {
+  ItemRepository,
+  type ItemFields,
+  type ItemImageFields,
+  type ItemStatus,
+  type StoredItem,
+} from './repositories/item.repository';

@@ -1,5 +1,6 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 
 export interface BootstrapOptions {
@@ -7,6 +8,8 @@ export interface BootstrapOptions {
   port: number;
   host?: string;
   name: string;
+  /** Largest JSON body accepted (bytes); larger ones are answered 413. Default 1 MiB. */
+  jsonBodyLimit?: number;
 }
 
 /**
@@ -14,7 +17,8 @@ export interface BootstrapOptions {
  * (Nest's shutdown hooks close consumers and pools), and the bound port logged.
  */
 export async function bootstrapApp(options: BootstrapOptions): Promise<INestApplication> {
-  const app = await NestFactory.create(options.module, { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(options.module, { bufferLogs: true });
+  app.useBodyParser('json', { limit: options.jsonBodyLimit ?? 1024 * 1024 });
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.enableShutdownHooks();

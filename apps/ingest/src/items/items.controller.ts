@@ -1,0 +1,95 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ItemRepository } from '@catalens/db';
+import type { Response } from 'express';
+import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
+import { RequireRole } from '../auth/roles.decorator';
+import { ApiError } from '../common/api-error';
+import { MAX_BATCH_ITEMS } from './dto/item.input';
+import { ItemIngestService } from './item-ingest.service';
+
+@Controller('v1/items')
+@UseGuards(ApiKeyGuard)
+export class ItemsController {
+  constructor(
+    private readonly ingest: ItemIngestService,
+    private readonly items: ItemRepository,
+  ) {}
+
+  /**
+   * One item (an object) or a batch (an array of ≤ 1,000). 202 once every accepted item is
+   * acknowledged by Kafka; 200 when nothing needed queueing; each batch element has its outcome.
+   */
+  @Post()
+  @RequireRole('ingest')
+  @HttpCode(202)
+  async create(
+    @Req() req: AuthenticatedRequest,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const tenantId = req.principal.tenantId;
+    if (Array.isArray(body)) {
+      if (body.length === 0)
+        throw new ApiError(400, 'EMPTY_BATCH', 'the batch is empty; send 1 to 1000 items');
+      if (body.length > MAX_BATCH_ITEMS) {
+        throw new ApiError(
+          413,
+          'BATCH_TOO_LARGE',
+          `the batch has ${body.length} items; send at most ${MAX_BATCH_ITEMS} per request`,
+        );
+      }
+      const results = await this.ingest.ingest(tenantId, body);
+      const count = (kind: string) => results.filter((r) => r.outcome === kind).length;
+      res.status(count('accepted') > 0 ? 202 : 200);
+      return {
+        accepted: count('accepted'),
+        unchanged: count('unchanged'),
+        rejected: count('rejected'),
+        results,
+      };
+    }
+    if (typeof body !== 'object' || body === null) {
+      throw new ApiError(
+        400,
+        'INVALID_BODY',
+        'the body must be a JSON object (one item) or an array of items',
+      );
+    }
+    const [result] = await this.ingest.ingest(tenantId, [body]);
+    if (result!.outcome === 'rejected') {
+      throw new ApiError(result!.status, result!.error!.code, result!.error!.message, result!.error!.field);
+    }
+    res.status(result!.status);
+    const { index: _index, ...single } = result!;
+    return single;
+  }
+
+  @Get(':externalId')
+  @RequireRole('ingest', 'search', 'curate', 'admin')
+  async status(@Req() req: AuthenticatedRequest, @Param('externalId') externalId: string) {
+    const tenantId = req.principal.tenantId;
+    const item = await this.items.findByExternalId(tenantId, externalId);
+    if (!item)
+      throw new ApiError(
+        404,
+        'ITEM_NOT_FOUND',
+        `no item with externalId "${externalId.slice(0, 60)}" for this tenant`,
+      );
+    const tags = await this.items.tagsOf(tenantId, item.id);
+    return {
+      id: item.id,
+      externalId: item.externalId,
+      status: item.status,
+      failureReason: item.failureReason,
+      duplicateOf: item.duplicateOfId,
+      modelVersion: item.modelVersion,
+      title: item.title,
+      category: item.category,
+      tags,
+      createdAt: item.createdAt,
+      updatedAt: item.updatedAt,
+      queuedAt: item.queuedAt,
+      indexedAt: item.indexedAt,
+    };
+  }
+}

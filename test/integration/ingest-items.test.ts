@@ -1,0 +1,366 @@
+import { readFileSync } from 'node:fs';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import sharp from 'sharp';
+import { decodeItemEnvelope } from '@catalens/contracts';
+import { animatedGif, gradientImage, pngPixelBomb } from '../fixtures/images';
+import { type AppProcess, startApp } from '../support/app-process';
+import { type TestDatabase, freshDatabase } from '../support/databases';
+import { datasetDir, readLabels } from '../support/datasets';
+import { TestImageServer } from '../support/image-server';
+import { kafkaBrokers, privateBroker, uniqueName, waitFor } from '../support/services';
+import { TEST_PEPPER, seedTenant } from '../support/tenants';
+
+jest.setTimeout(240_000);
+
+/** Real catalog photos when ../shared is present, else generated ones (printed). */
+async function catalogImages(count: number): Promise<Buffer[]> {
+  const dir = datasetDir('clothing');
+  if (dir)
+    return readLabels(dir)
+      .slice(0, count)
+      .map((p) => readFileSync(p.file));
+  console.warn('ingest test: ../shared/datasets/clothing not found; using generated images');
+  return Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      gradientImage(200 + i, 160)
+        .rotate(i * 7)
+        .jpeg()
+        .toBuffer(),
+    ),
+  );
+}
+
+describe('ingest over HTTP onto real Kafka and PostgreSQL', () => {
+  let db: TestDatabase;
+  let app: AppProcess;
+  let key: string;
+  let searchKey: string;
+  let tenantId: string;
+  const topic = uniqueName('test.items');
+  const images = new TestImageServer();
+  const admin = new Kafka({ brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
+
+  const post = (path: string, body: unknown, apiKey: string | null = key, raw?: string) =>
+    fetch(`${app.url}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+      },
+      body: raw ?? JSON.stringify(body),
+    });
+
+  const topicRecords = async () => {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((n, o) => n + Number(o.high), 0);
+  };
+
+  beforeAll(async () => {
+    db = await freshDatabase('ingest');
+    ({
+      tenantId,
+      keys: [key, searchKey],
+    } = await seedTenant(db.url, 'shop', [['ingest'], ['search']]));
+    await images.start();
+    await admin.connect();
+    app = await startApp('ingest', {
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+      API_KEY_PEPPER: TEST_PEPPER,
+      CATALENS_TOPIC_ITEMS: topic,
+      CATALENS_TOPIC_ITEMS_DLQ: `${topic}.dlq`,
+      KAFKA_TOPIC_PARTITIONS: '3',
+      INGEST_FETCH_ALLOW_CIDRS: '127.0.0.1/32',
+      INGEST_MAX_BODY_BYTES: String(8 * 1024 * 1024),
+    });
+    await waitFor(
+      'the item topic',
+      async () => ((await admin.listTopics()).includes(topic) ? true : undefined),
+      30_000,
+    );
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await admin.disconnect();
+    await images.stop();
+    await db?.drop();
+  });
+
+  it('accepts items by base64, by URL and in a batch: one record per item, rows queued, re-ingest unchanged', async () => {
+    const photos = await catalogImages(60);
+    photos.forEach((bytes, i) => images.serve(`/p/${i}.jpg`, bytes));
+    const item = (i: number, image: object) => ({
+      externalId: `sku-${i}`,
+      title: `Product ${i}`,
+      category: 'apparel',
+      price: 10 + i,
+      currency: 'EUR',
+      ...image,
+    });
+
+    for (let i = 0; i < 20; i++) {
+      const res = await post('/v1/items', item(i, { imageBase64: photos[i]!.toString('base64') }));
+      expect(res.status).toBe(202);
+      expect(await res.json()).toMatchObject({
+        externalId: `sku-${i}`,
+        outcome: 'accepted',
+        itemStatus: 'queued',
+        statusUrl: `/v1/items/sku-${i}`,
+      });
+    }
+    for (let i = 20; i < 40; i++) {
+      const res = await post('/v1/items', item(i, { imageUrl: images.url(`/p/${i}.jpg`) }));
+      expect(res.status).toBe(202);
+    }
+    const batch = await post(
+      '/v1/items',
+      Array.from({ length: 20 }, (_, k) => item(40 + k, { imageUrl: images.url(`/p/${40 + k}.jpg`) })),
+    );
+    expect(batch.status).toBe(202);
+    expect(await batch.json()).toMatchObject({ accepted: 20, unchanged: 0, rejected: 0 });
+
+    // Exactly one record per item on the topic, each a valid envelope for this tenant.
+    const consumer = new Kafka({ brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).consumer({
+      groupId: uniqueName('verify'),
+    });
+    const perKey = new Map<string, number>();
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const envelope = decodeItemEnvelope(message.value);
+        expect(envelope.tenantId).toBe(tenantId);
+        perKey.set(message.key!.toString(), (perKey.get(message.key!.toString()) ?? 0) + 1);
+      },
+    });
+    await waitFor('60 records', async () => (perKey.size >= 60 ? true : undefined), 60_000);
+    await consumer.disconnect();
+    expect(perKey.size).toBe(60);
+    expect([...perKey.values()].every((n) => n === 1)).toBe(true);
+
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    const { rows } = await pg.query<{ status: string; n: string }>(
+      'SELECT status, count(*) AS n FROM items GROUP BY status',
+    );
+    await pg.end();
+    expect(rows).toEqual([{ status: 'queued', n: '60' }]);
+
+    // Re-ingesting the same items changes nothing and produces nothing.
+    const before = await topicRecords();
+    const again = await post(
+      '/v1/items',
+      Array.from({ length: 20 }, (_, k) => item(40 + k, { imageUrl: images.url(`/p/${40 + k}.jpg`) })),
+    );
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ accepted: 0, unchanged: 20 });
+    const single = await post('/v1/items', item(3, { imageBase64: photos[3]!.toString('base64') }));
+    expect(single.status).toBe(200);
+    expect((await single.json()).outcome).toBe('unchanged');
+    expect(await topicRecords()).toBe(before);
+
+    // A re-encoded, resized copy under a new id is accepted and marked as a near duplicate.
+    const copy = await sharp(photos[5]).resize(300).jpeg({ quality: 70 }).toBuffer();
+    const dup = await post('/v1/items', item(999, { imageBase64: copy.toString('base64') }));
+    expect(dup.status).toBe(202);
+    const original = await (
+      await fetch(`${app.url}/v1/items/sku-5`, { headers: { authorization: `Bearer ${key}` } })
+    ).json();
+    expect((await dup.json()).duplicateOf).toBe(original.id);
+
+    const status = await fetch(`${app.url}/v1/items/sku-7`, { headers: { 'x-api-key': searchKey } });
+    expect(status.status).toBe(200);
+    expect(await status.json()).toMatchObject({ externalId: 'sku-7', status: 'queued', tags: [] });
+  });
+
+  it('answers auth problems with 401 and 403', async () => {
+    const body = { externalId: 'a', title: 'x', imageUrl: images.url('/p/0.jpg') };
+    expect((await post('/v1/items', body, null)).status).toBe(401);
+    expect((await post('/v1/items', body, 'clk_AAAAAAAAAA_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB')).status).toBe(
+      401,
+    );
+    const forbidden = await post('/v1/items', body, searchKey);
+    expect(forbidden.status).toBe(403);
+    expect((await forbidden.json()).error.code).toBe('API_KEY_FORBIDDEN');
+  });
+
+  it.each([
+    [
+      'a missing title',
+      async () => ({ externalId: 'b1', imageBase64: 'AAAA' }),
+      400,
+      'INVALID_FIELD',
+      'title',
+    ],
+    [
+      'a wrong field type',
+      async () => ({ externalId: 'b2', title: 'x', price: 'cheap', imageBase64: 'AAAA' }),
+      400,
+      'INVALID_FIELD',
+      'price',
+    ],
+    [
+      'an unknown field',
+      async () => ({ externalId: 'b3', title: 'x', colour: 'red', imageBase64: 'AAAA' }),
+      400,
+      'INVALID_FIELD',
+      undefined,
+    ],
+    [
+      'both image fields',
+      async () => ({
+        externalId: 'b4',
+        title: 'x',
+        imageBase64: 'AAAA',
+        imageUrl: 'http://example.com/a.jpg',
+      }),
+      400,
+      'INVALID_FIELD',
+      'imageUrl',
+    ],
+    [
+      'a private-network URL',
+      async () => ({ externalId: 'b5', title: 'x', imageUrl: 'http://10.1.2.3/a.jpg' }),
+      400,
+      'URL_ADDRESS_FORBIDDEN',
+      'imageUrl',
+    ],
+    [
+      'a file:// URL',
+      async () => ({ externalId: 'b6', title: 'x', imageUrl: 'file:///etc/passwd' }),
+      400,
+      'URL_SCHEME_NOT_ALLOWED',
+      'imageUrl',
+    ],
+    [
+      'HTML posing as an image',
+      async () => ({
+        externalId: 'b7',
+        title: 'x',
+        imageBase64: Buffer.from('<html><body>hi</body></html>').toString('base64'),
+      }),
+      415,
+      'IMAGE_UNSUPPORTED_TYPE',
+      'image',
+    ],
+    [
+      'a 1×1 image',
+      async () => ({
+        externalId: 'b8',
+        title: 'x',
+        imageBase64: (await gradientImage(1, 1).png().toBuffer()).toString('base64'),
+      }),
+      422,
+      'IMAGE_TOO_SMALL',
+      'image',
+    ],
+    [
+      'a PNG pixel bomb',
+      async () => ({ externalId: 'b9', title: 'x', imageBase64: (await pngPixelBomb()).toString('base64') }),
+      413,
+      'IMAGE_TOO_MANY_PIXELS',
+      'image',
+    ],
+    [
+      'an animated GIF',
+      async () => ({ externalId: 'b10', title: 'x', imageBase64: (await animatedGif()).toString('base64') }),
+      415,
+      'IMAGE_ANIMATED',
+      'image',
+    ],
+    [
+      'a URL that 404s',
+      async () => ({ externalId: 'b11', title: 'x', imageUrl: images.url('/missing.jpg') }),
+      422,
+      'FETCH_HTTP_ERROR',
+      'imageUrl',
+    ],
+  ])('rejects %s with a clear error', async (_what, build, status, code, field) => {
+    const res = await post('/v1/items', await build());
+    expect(res.status).toBe(status);
+    const body = await res.json();
+    expect(body.error.code).toBe(code);
+    expect(body.error.message.length).toBeGreaterThan(10);
+    if (field) expect(body.error.field).toBe(field);
+  });
+
+  it('rejects malformed JSON and oversized bodies, and stays up', async () => {
+    const malformed = await post('/v1/items', undefined, key, '{"externalId": ');
+    expect(malformed.status).toBe(400);
+    expect((await malformed.json()).error.message).toMatch(/not valid JSON/);
+    const huge = await post('/v1/items', {
+      externalId: 'big',
+      title: 'x'.repeat(10 * 1024 * 1024),
+      imageBase64: 'AAAA',
+    });
+    expect(huge.status).toBe(413);
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('ingest when Kafka is down', () => {
+  it('answers 503 with Retry-After, leaves the item received, and accepts it once the broker is back', async () => {
+    const port = 19292;
+    await privateBroker(port, 'up');
+    const db = await freshDatabase('ingest_outage');
+    const {
+      keys: [key],
+    } = await seedTenant(db.url, 'shop', [['ingest']]);
+    const topic = uniqueName('test.outage');
+    const app = await startApp('ingest', {
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: `127.0.0.1:${port}`,
+      API_KEY_PEPPER: TEST_PEPPER,
+      CATALENS_TOPIC_ITEMS: topic,
+      CATALENS_TOPIC_ITEMS_DLQ: `${topic}.dlq`,
+      KAFKA_PUBLISH_TIMEOUT_MS: '3000',
+    });
+    const body = JSON.stringify({
+      externalId: 'o1',
+      title: 'Outage shoe',
+      imageBase64: (await gradientImage(300, 200).jpeg().toBuffer()).toString('base64'),
+    });
+    const send = () =>
+      fetch(`${app.url}/v1/items`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body,
+      });
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    try {
+      await waitFor(
+        'ready',
+        async () => ((await fetch(`${app.url}/readyz`)).status === 200 ? true : undefined),
+        30_000,
+      );
+      await privateBroker(port, 'down');
+      const refused = await send();
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('5');
+      expect((await refused.json()).error.code).toBe('BROKER_UNAVAILABLE');
+      expect((await pg.query("SELECT status FROM items WHERE external_id = 'o1'")).rows).toEqual([
+        { status: 'received' },
+      ]);
+
+      await privateBroker(port, 'up');
+      const accepted = await waitFor(
+        'a 202 after the broker is back',
+        async () => ((await send()).status === 202 ? true : undefined),
+        60_000,
+        1_000,
+      );
+      expect(accepted).toBe(true);
+      expect((await pg.query("SELECT status FROM items WHERE external_id = 'o1'")).rows).toEqual([
+        { status: 'queued' },
+      ]);
+    } finally {
+      await pg.end();
+      await app.stop();
+      await privateBroker(port, 'down');
+      await db.drop();
+    }
+  });
+});
