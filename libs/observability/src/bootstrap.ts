@@ -23,7 +23,7 @@ export async function bootstrapApp(options: BootstrapOptions): Promise<INestAppl
   app.useLogger(logger);
   app.enableShutdownHooks();
   await app.listen(options.port, options.host ?? '0.0.0.0');
-  const server = app.getHttpServer() as import('node:http').Server;
+  const server = app.getHttpServer();
   const address = server.address() as import('node:net').AddressInfo | null;
   logger.log(`${options.name} listening on port ${address?.port}`, 'Bootstrap');
   return app;
