@@ -305,9 +305,7 @@ describe('ingest when Kafka is down', () => {
     const port = 19292;
     await privateBroker(port, 'up');
     const db = await freshDatabase('ingest_outage');
-    const {
-      keys: [key],
-    } = await seedTenant(db.url, 'shop', [['ingest']]);
+    const key = (await seedTenant(db.url, 'shop', [['ingest']])).keys[0]!;
     const topic = uniqueName('test.outage');
     const app = await startApp('ingest', {
       DATABASE_URL: db.url,
