@@ -13,6 +13,9 @@ import { TEST_PEPPER, seedTenant } from '../support/tenants';
 
 jest.setTimeout(240_000);
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
+const json = (res: Response): Promise<any> => res.json();
+
 /** Real catalog photos when ../shared is present, else generated ones (printed). */
 async function catalogImages(count: number): Promise<Buffer[]> {
   const dir = datasetDir('clothing');
@@ -58,10 +61,9 @@ describe('ingest over HTTP onto real Kafka and PostgreSQL', () => {
 
   beforeAll(async () => {
     db = await freshDatabase('ingest');
-    ({
-      tenantId,
-      keys: [key, searchKey],
-    } = await seedTenant(db.url, 'shop', [['ingest'], ['search']]));
+    const seeded = await seedTenant(db.url, 'shop', [['ingest'], ['search']]);
+    tenantId = seeded.tenantId;
+    [key, searchKey] = seeded.keys as [string, string];
     await images.start();
     await admin.connect();
     app = await startApp('ingest', {
@@ -103,7 +105,7 @@ describe('ingest over HTTP onto real Kafka and PostgreSQL', () => {
     for (let i = 0; i < 20; i++) {
       const res = await post('/v1/items', item(i, { imageBase64: photos[i]!.toString('base64') }));
       expect(res.status).toBe(202);
-      expect(await res.json()).toMatchObject({
+      expect(await json(res)).toMatchObject({
         externalId: `sku-${i}`,
         outcome: 'accepted',
         itemStatus: 'queued',
@@ -119,7 +121,7 @@ describe('ingest over HTTP onto real Kafka and PostgreSQL', () => {
       Array.from({ length: 20 }, (_, k) => item(40 + k, { imageUrl: images.url(`/p/${40 + k}.jpg`) })),
     );
     expect(batch.status).toBe(202);
-    expect(await batch.json()).toMatchObject({ accepted: 20, unchanged: 0, rejected: 0 });
+    expect(await json(batch)).toMatchObject({ accepted: 20, unchanged: 0, rejected: 0 });
 
     // Exactly one record per item on the topic, each a valid envelope for this tenant.
     const consumer = new Kafka({ brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).consumer({
@@ -155,24 +157,24 @@ describe('ingest over HTTP onto real Kafka and PostgreSQL', () => {
       Array.from({ length: 20 }, (_, k) => item(40 + k, { imageUrl: images.url(`/p/${40 + k}.jpg`) })),
     );
     expect(again.status).toBe(200);
-    expect(await again.json()).toMatchObject({ accepted: 0, unchanged: 20 });
+    expect(await json(again)).toMatchObject({ accepted: 0, unchanged: 20 });
     const single = await post('/v1/items', item(3, { imageBase64: photos[3]!.toString('base64') }));
     expect(single.status).toBe(200);
-    expect((await single.json()).outcome).toBe('unchanged');
+    expect((await json(single)).outcome).toBe('unchanged');
     expect(await topicRecords()).toBe(before);
 
     // A re-encoded, resized copy under a new id is accepted and marked as a near duplicate.
     const copy = await sharp(photos[5]).resize(300).jpeg({ quality: 70 }).toBuffer();
     const dup = await post('/v1/items', item(999, { imageBase64: copy.toString('base64') }));
     expect(dup.status).toBe(202);
-    const original = await (
-      await fetch(`${app.url}/v1/items/sku-5`, { headers: { authorization: `Bearer ${key}` } })
-    ).json();
-    expect((await dup.json()).duplicateOf).toBe(original.id);
+    const original = await json(
+      await fetch(`${app.url}/v1/items/sku-5`, { headers: { authorization: `Bearer ${key}` } }),
+    );
+    expect((await json(dup)).duplicateOf).toBe(original.id);
 
     const status = await fetch(`${app.url}/v1/items/sku-7`, { headers: { 'x-api-key': searchKey } });
     expect(status.status).toBe(200);
-    expect(await status.json()).toMatchObject({ externalId: 'sku-7', status: 'queued', tags: [] });
+    expect(await json(status)).toMatchObject({ externalId: 'sku-7', status: 'queued', tags: [] });
   });
 
   it('answers auth problems with 401 and 403', async () => {
@@ -183,7 +185,7 @@ describe('ingest over HTTP onto real Kafka and PostgreSQL', () => {
     );
     const forbidden = await post('/v1/items', body, searchKey);
     expect(forbidden.status).toBe(403);
-    expect((await forbidden.json()).error.code).toBe('API_KEY_FORBIDDEN');
+    expect((await json(forbidden)).error.code).toBe('API_KEY_FORBIDDEN');
   });
 
   it.each([
@@ -280,7 +282,7 @@ describe('ingest over HTTP onto real Kafka and PostgreSQL', () => {
   ])('rejects %s with a clear error', async (_what, build, status, code, field) => {
     const res = await post('/v1/items', await build());
     expect(res.status).toBe(status);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.error.code).toBe(code);
     expect(body.error.message.length).toBeGreaterThan(10);
     if (field) expect(body.error.field).toBe(field);
@@ -289,7 +291,7 @@ describe('ingest over HTTP onto real Kafka and PostgreSQL', () => {
   it('rejects malformed JSON and oversized bodies, and stays up', async () => {
     const malformed = await post('/v1/items', undefined, key, '{"externalId": ');
     expect(malformed.status).toBe(400);
-    expect((await malformed.json()).error.message).toMatch(/not valid JSON/);
+    expect((await json(malformed)).error.message).toMatch(/not valid JSON/);
     const huge = await post('/v1/items', {
       externalId: 'big',
       title: 'x'.repeat(10 * 1024 * 1024),
@@ -338,7 +340,7 @@ describe('ingest when Kafka is down', () => {
       const refused = await send();
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('5');
-      expect((await refused.json()).error.code).toBe('BROKER_UNAVAILABLE');
+      expect((await json(refused)).error.code).toBe('BROKER_UNAVAILABLE');
       expect((await pg.query("SELECT status FROM items WHERE external_id = 'o1'")).rows).toEqual([
         { status: 'received' },
       ]);
