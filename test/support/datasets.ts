@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
  * repository: tests that need them skip, saying why, when the folder is absent.
  */
 export function datasetDir(name: 'clothing' | 'houses'): string | undefined {
-  const candidates = [process.env.CATALENS_DATASETS, resolve(__dirname, '../../../shared/datasets')].filter(
+  const candidates = [process.env.DATASETS_DIR, resolve(__dirname, '../../../shared/datasets')].filter(
     Boolean,
   ) as string[];
   for (const root of candidates) {
