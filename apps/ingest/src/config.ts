@@ -14,15 +14,7 @@ export const ingestConfigSchema = z.object({
   /** Hamming distance of 64-bit dHashes at or below which an item is marked a near duplicate. */
   INGEST_NEAR_DUPLICATE_DISTANCE: z.coerce.number().int().min(0).max(64).default(6),
   /** CIDRs image URLs may reach although not public (comma-separated); empty = public only. */
-  INGEST_FETCH_ALLOW_CIDRS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((c) => c.trim())
-        .filter(Boolean),
-    ),
+  INGEST_FETCH_ALLOW_CIDRS: env.list(),
   INGEST_FETCH_TIMEOUT_MS: env.positiveInt(10_000),
   INGEST_FETCH_CONCURRENCY: env.positiveInt(32),
   INGEST_FETCH_PER_HOST_CONCURRENCY: env.positiveInt(4),

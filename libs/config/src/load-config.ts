@@ -66,16 +66,20 @@ export const env = {
       },
       { message: `expected a URL with scheme ${protocols.join(' or ')}` },
     ),
-  brokers: () =>
+  /** A comma-separated list; blanks around and between entries are dropped. */
+  list: (fallback = '') =>
     z
       .string()
-      .default('127.0.0.1:9092')
+      .default(fallback)
       .transform((v) =>
         v
           .split(',')
-          .map((b) => b.trim())
+          .map((entry) => entry.trim())
           .filter(Boolean),
-      )
+      ),
+  brokers: () =>
+    env
+      .list('127.0.0.1:9092')
       .refine((list) => list.length > 0 && list.every((b) => /^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/.test(b)), {
         message: 'expected a comma-separated list of host:port',
       }),
