@@ -30,18 +30,27 @@ describe('/readyz of each app against real dependencies', () => {
     await privateBroker(brokerPort, 'down');
   });
 
-  const expectReadiness = async (app: AppProcess, ready: boolean, dependency?: string) =>
-    waitFor(
-      `readyz to be ${ready ? 'ready' : `not ready because of ${dependency}`}`,
-      async () => {
-        const { status, body } = await readiness(app.url);
-        if (ready && status === 200) return true;
-        if (!ready && status === 503 && body.details?.[dependency!]?.status === 'down') return body;
-        return undefined;
-      },
-      30_000,
-      300,
-    );
+  const expectReadiness = async (app: AppProcess, ready: boolean, dependency?: string) => {
+    let last: unknown;
+    try {
+      return await waitFor(
+        `readyz to be ${ready ? 'ready' : `not ready because of ${dependency}`}`,
+        async () => {
+          const { status, body } = await readiness(app.url);
+          last = { status, body };
+          if (ready && status === 200) return true;
+          if (!ready && status === 503 && body.details?.[dependency!]?.status === 'down') return body;
+          return undefined;
+        },
+        30_000,
+        300,
+      );
+    } catch (error) {
+      throw new Error(
+        `${(error as Error).message}; last answer ${JSON.stringify(last)}; app output:\n${app.output().slice(-2000)}`,
+      );
+    }
+  };
 
   it.each(['ingest', 'embedder'] as const)(
     '%s is not ready without the database or Kafka, and ready with both',

@@ -39,6 +39,11 @@ export class HttpErrorFilter implements ExceptionFilter {
       // Framework errors: body-parser's 413 and malformed JSON, unknown routes.
       const status = error.getStatus();
       const raw = error.getResponse();
+      if (typeof raw === 'object' && raw !== null && 'details' in raw) {
+        // Terminus' /readyz report: its shape is the health contract, keep it as it is.
+        res.status(status).json(raw);
+        return;
+      }
       const message =
         typeof raw === 'string' ? raw : ((raw as { message?: string }).message ?? error.message);
       body = {
