@@ -48,6 +48,7 @@ describe('/readyz of each app against real dependencies', () => {
     } catch (error) {
       throw new Error(
         `${(error as Error).message}; last answer ${JSON.stringify(last)}; app output:\n${app.output().slice(-2000)}`,
+        { cause: error },
       );
     }
   };
