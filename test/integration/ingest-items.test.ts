@@ -177,6 +177,23 @@ describe('ingest over HTTP onto real Kafka and PostgreSQL', () => {
     expect(await json(status)).toMatchObject({ externalId: 'sku-7', status: 'queued', tags: [] });
   });
 
+  it('names a rejected batch element by its index and still accepts the others', async () => {
+    const image = (await gradientImage(240, 180).jpeg().toBuffer()).toString('base64');
+    const res = await post('/v1/items', [
+      { externalId: 'mix-0', title: 'Good', imageBase64: image },
+      { externalId: 'mix-1', imageBase64: image },
+      { externalId: 'mix-0', title: 'Again', imageBase64: image },
+    ]);
+    expect(res.status).toBe(202);
+    const body = await json(res);
+    expect(body).toMatchObject({ accepted: 1, rejected: 2 });
+    expect(body.results[1].error).toMatchObject({ code: 'INVALID_FIELD', field: 'items[1].title' });
+    expect(body.results[2].error).toMatchObject({
+      code: 'DUPLICATE_EXTERNAL_ID',
+      field: 'items[2].externalId',
+    });
+  });
+
   it('answers auth problems with 401 and 403', async () => {
     const body = { externalId: 'a', title: 'x', imageUrl: images.url('/p/0.jpg') };
     expect((await post('/v1/items', body, null)).status).toBe(401);

@@ -48,9 +48,9 @@ function sameMetadata(stored: StoredItem, input: ItemInput): boolean {
   );
 }
 
-function firstIssue(error: import('zod').ZodError, prefix: string): ApiError {
+function firstIssue(error: import('zod').ZodError): ApiError {
   const issue = error.issues[0]!;
-  const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)';
+  const field = issue.path.map(String).join('.') || '(body)';
   return new ApiError(400, 'INVALID_FIELD', `${field}: ${issue.message}`, field);
 }
 
@@ -122,7 +122,7 @@ export class ItemIngestService {
     let externalId: string | undefined;
     try {
       const parsed = itemInputSchema.safeParse(uploaded ? { ...(raw as object), imageBase64: '' } : raw);
-      if (!parsed.success) throw firstIssue(parsed.error, prefix);
+      if (!parsed.success) throw firstIssue(parsed.error);
       const input = parsed.data;
       externalId = input.externalId;
       if (seen.has(input.externalId)) {
@@ -130,12 +130,12 @@ export class ItemIngestService {
           400,
           'DUPLICATE_EXTERNAL_ID',
           `externalId "${input.externalId.slice(0, 60)}" appears more than once in this batch`,
-          `${prefix}.externalId`,
+          'externalId',
         );
       }
       seen.add(input.externalId);
 
-      const bytes = uploaded ?? (await this.imageBytes(input, prefix));
+      const bytes = uploaded ?? (await this.imageBytes(input));
       const image = await normalizeImage(bytes, {
         maxBytes: this.config.INGEST_MAX_IMAGE_BYTES,
         maxPixels: this.config.INGEST_MAX_IMAGE_PIXELS,
@@ -178,30 +178,19 @@ export class ItemIngestService {
           error: {
             code: body.code,
             message: body.message,
-            ...(body.field
-              ? {
-                  field:
-                    prefix && body.field && !body.field.startsWith(prefix)
-                      ? `${prefix}.${body.field}`
-                      : body.field,
-                }
-              : {}),
+            // Fields are named relative to the item; a batch element is named by its index once, here.
+            ...(body.field ? { field: prefix ? `${prefix}.${body.field}` : body.field } : {}),
           },
         },
       };
     }
   }
 
-  private async imageBytes(input: ItemInput, prefix: string): Promise<Buffer> {
+  private async imageBytes(input: ItemInput): Promise<Buffer> {
     if (input.imageUrl !== undefined) return (await this.fetcher.fetch(input.imageUrl)).bytes;
     const text = input.imageBase64!.replace(/^data:image\/[a-z+.-]+;base64,/, '').replace(/\s+/g, '');
     if (!BASE64.test(text) || text.length % 4 === 1) {
-      throw new ApiError(
-        400,
-        'INVALID_FIELD',
-        `${prefix ? `${prefix}.` : ''}imageBase64: not valid base64`,
-        `${prefix ? `${prefix}.` : ''}imageBase64`,
-      );
+      throw new ApiError(400, 'INVALID_FIELD', 'imageBase64: not valid base64', 'imageBase64');
     }
     return Buffer.from(text, 'base64');
   }
