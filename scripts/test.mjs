@@ -53,16 +53,22 @@ mustRun('build', 'npm', ['run', '--silent', 'build']);
 mustRun('lint', 'npm', ['run', '--silent', 'lint']);
 
 let failed = false;
-const unitReport = join(reports, 'unit.json');
-failed ||=
-  run('unit tests', process.execPath, [
+/** Runs one Jest project with a JSON report, and adds its counts to the summary. */
+function runJest(title, project, extraArgs = []) {
+  const report = join(reports, `${project}.json`);
+  const status = run(title, process.execPath, [
     jestBin,
     '--selectProjects',
-    'unit',
+    project,
     '--json',
-    `--outputFile=${unitReport}`,
-  ]) !== 0;
-tally(unitReport);
+    `--outputFile=${report}`,
+    ...extraArgs,
+  ]);
+  tally(report);
+  failed ||= status !== 0;
+}
+
+runJest('unit tests', 'unit');
 
 const stopAfter = [];
 if (!unitOnly) {
@@ -72,18 +78,7 @@ if (!unitOnly) {
     mustRun(`start ${service}`, 'bash', [script, 'up']);
     if (!wasUp && process.env.KEEP_SERVICES !== '1') stopAfter.push(script);
   }
-  const integrationReport = join(reports, 'integration.json');
-  failed ||=
-    run('integration tests (real Kafka, PostgreSQL, PGlite)', process.execPath, [
-      jestBin,
-      '--selectProjects',
-      'integration',
-      '--runInBand',
-      '--json',
-      `--outputFile=${integrationReport}`,
-      ...jestArgs,
-    ]) !== 0;
-  tally(integrationReport);
+  runJest('integration tests (real Kafka, PostgreSQL, PGlite)', 'integration', ['--runInBand', ...jestArgs]);
   for (const script of stopAfter) spawnSync('bash', [script, 'down'], { stdio: 'inherit' });
 }
 
