@@ -75,6 +75,7 @@ describe('ingest over HTTP onto real Kafka and PostgreSQL', () => {
       KAFKA_TOPIC_PARTITIONS: '3',
       INGEST_FETCH_ALLOW_CIDRS: '127.0.0.1/32',
       INGEST_MAX_BODY_BYTES: String(8 * 1024 * 1024),
+      INGEST_MAX_IMAGE_BYTES: String(2 * 1024 * 1024),
     });
     await waitFor(
       'the item topic',
@@ -175,6 +176,63 @@ describe('ingest over HTTP onto real Kafka and PostgreSQL', () => {
     const status = await fetch(`${app.url}/v1/items/sku-7`, { headers: { 'x-api-key': searchKey } });
     expect(status.status).toBe(200);
     expect(await json(status)).toMatchObject({ externalId: 'sku-7', status: 'queued', tags: [] });
+  });
+
+  it('accepts a multipart upload and answers bad uploads clearly', async () => {
+    const upload = (form: FormData, apiKey = key) =>
+      fetch(`${app.url}/v1/items/upload`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}` },
+        body: form,
+      });
+    const photo = (await catalogImages(61))[60]!;
+    const form = () => {
+      const f = new FormData();
+      f.set('externalId', 'upload-1');
+      f.set('title', 'Uploaded shoe');
+      f.set('price', '59.5');
+      f.set('attributes', JSON.stringify({ colour: 'red' }));
+      f.set('image', new Blob([photo], { type: 'image/jpeg' }), 'shoe.jpg');
+      return f;
+    };
+    const accepted = await upload(form());
+    expect(accepted.status).toBe(202);
+    expect(await json(accepted)).toMatchObject({
+      externalId: 'upload-1',
+      outcome: 'accepted',
+      itemStatus: 'queued',
+    });
+    expect((await json(await upload(form()))).outcome).toBe('unchanged');
+
+    const noFile = new FormData();
+    noFile.set('externalId', 'upload-2');
+    noFile.set('title', 'No image');
+    const missing = await upload(noFile);
+    expect(missing.status).toBe(400);
+    expect((await json(missing)).error.code).toBe('IMAGE_MISSING');
+
+    const badPrice = form();
+    badPrice.set('externalId', 'upload-3');
+    badPrice.set('price', 'cheap');
+    expect((await json(await upload(badPrice))).error.field).toBe('price');
+
+    const svg = form();
+    svg.set('externalId', 'upload-4');
+    svg.set(
+      'image',
+      new Blob(['<svg xmlns="http://www.w3.org/2000/svg"/>'], { type: 'image/jpeg' }),
+      'x.jpg',
+    );
+    const refused = await upload(svg);
+    expect(refused.status).toBe(415);
+
+    const tooBig = form();
+    tooBig.set('externalId', 'upload-5');
+    tooBig.set('image', new Blob([Buffer.alloc(3 * 1024 * 1024, 1)], { type: 'image/jpeg' }), 'big.jpg');
+    const big = await upload(tooBig);
+    expect(big.status).toBe(413);
+    expect((await json(big)).error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await upload(form(), searchKey)).status).toBe(403);
   });
 
   it('names a rejected batch element by its index and still accepts the others', async () => {

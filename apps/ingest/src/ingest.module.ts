@@ -13,6 +13,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { HttpErrorFilter } from './common/http-exception.filter';
 import { ItemIngestService } from './items/item-ingest.service';
 import { ItemsController } from './items/items.controller';
+import { UPLOAD_LIMITS } from './items/upload-limits';
 import { ObservabilityModule, type ReadinessCheck } from '@catalens/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { INGEST_CONFIG, type IngestConfig } from './config';
@@ -20,6 +21,7 @@ import { INGEST_CONFIG, type IngestConfig } from './config';
 @Module({})
 export class IngestModule {
   static forRoot(config: IngestConfig): DynamicModule {
+    UPLOAD_LIMITS.current.fileSize = config.INGEST_MAX_IMAGE_BYTES;
     return {
       module: IngestModule,
       imports: [

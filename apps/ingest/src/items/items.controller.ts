@@ -1,10 +1,25 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Req,
+  Res,
+  UploadedFile,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
 import { ItemRepository } from '@catalens/db';
 import type { Response } from 'express';
 import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
 import { RequireRole } from '../auth/roles.decorator';
 import { ApiError } from '../common/api-error';
 import { MAX_BATCH_ITEMS } from './dto/item.input';
+import { itemFromFormFields } from './dto/upload-fields';
+import { UPLOAD_LIMITS } from './upload-limits';
 import { ItemIngestService } from './item-ingest.service';
 
 @Controller('v1/items')
@@ -55,7 +70,40 @@ export class ItemsController {
         'the body must be a JSON object (one item) or an array of items',
       );
     }
-    const [result] = await this.ingest.ingest(tenantId, [body]);
+    return this.single(tenantId, body, undefined, res);
+  }
+
+  /** One item as multipart/form-data: the image file in `image`, the item fields beside it. */
+  @Post('upload')
+  @RequireRole('ingest')
+  @UseInterceptors(FileInterceptor('image', { limits: UPLOAD_LIMITS.current }))
+  async upload(
+    @Req() req: AuthenticatedRequest,
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Body() fields: Record<string, unknown>,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (!file) {
+      throw new ApiError(
+        400,
+        'IMAGE_MISSING',
+        'send the image as a multipart/form-data file field named "image"',
+        'image',
+      );
+    }
+    if ('imageUrl' in fields || 'imageBase64' in fields) {
+      throw new ApiError(
+        400,
+        'INVALID_FIELD',
+        'an upload carries its image as the file; drop imageUrl/imageBase64',
+        'imageUrl',
+      );
+    }
+    return this.single(req.principal.tenantId, itemFromFormFields(fields), file.buffer, res);
+  }
+
+  private async single(tenantId: string, item: object, image: Buffer | undefined, res: Response) {
+    const [result] = await this.ingest.ingest(tenantId, [item], [image]);
     if (result!.outcome === 'rejected') {
       throw new ApiError(result!.status, result!.error!.code, result!.error!.message, result!.error!.field);
     }
