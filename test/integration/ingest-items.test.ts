@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import sharp from 'sharp';
@@ -233,6 +234,118 @@ describe('ingest over HTTP onto real Kafka and PostgreSQL', () => {
     expect(big.status).toBe(413);
     expect((await json(big)).error.code).toBe('PAYLOAD_TOO_LARGE');
     expect((await upload(form(), searchKey)).status).toBe(403);
+  });
+
+  const sendFeed = async (contentType: string, body: string | ReadableStream) => {
+    const res = await fetch(`${app.url}/v1/feeds`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, authorization: `Bearer ${key}` },
+      body,
+      ...(typeof body === 'string' ? {} : { duplex: 'half' }),
+    });
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    return {
+      status: res.status,
+      type: res.headers.get('content-type'),
+      results: lines.slice(0, -1),
+      summary: lines.at(-1)?.summary,
+    };
+  };
+
+  it('streams an NDJSON feed and a CSV feed with an outcome per line', async () => {
+    const before = await topicRecords();
+    const ndjson = [
+      ...Array.from({ length: 30 }, (_, i) =>
+        JSON.stringify({
+          externalId: `feed-${i}`,
+          title: `Feed item ${i}`,
+          imageUrl: images.url(`/p/${i}.jpg`),
+        }),
+      ),
+      '',
+      '{"externalId": "broken",',
+      JSON.stringify({ externalId: 'feed-no-title', imageUrl: images.url('/p/1.jpg') }),
+      JSON.stringify({
+        externalId: 'feed-ssrf',
+        title: 'x',
+        imageUrl: 'http://169.254.169.254/latest/meta-data/',
+      }),
+    ].join('\n');
+    const feed = await sendFeed('application/x-ndjson', ndjson);
+    expect(feed.status).toBe(200);
+    expect(feed.type).toContain('application/x-ndjson');
+    expect(feed.summary).toEqual({ lines: 33, accepted: 30, unchanged: 0, rejected: 3 });
+    expect(feed.results.find((r) => r.line === 32)).toMatchObject({
+      outcome: 'rejected',
+      error: { code: 'INVALID_JSON' },
+    });
+    expect(feed.results.find((r) => r.line === 33)).toMatchObject({
+      outcome: 'rejected',
+      error: { code: 'INVALID_FIELD', field: 'title' },
+    });
+    expect(feed.results.find((r) => r.line === 34)).toMatchObject({
+      outcome: 'rejected',
+      error: { code: 'URL_ADDRESS_FORBIDDEN' },
+    });
+    // The same photos as sku-0…29: accepted, and marked as near duplicates of them.
+    expect(
+      feed.results.filter((r) => r.outcome === 'accepted').every((r) => typeof r.duplicateOf === 'string'),
+    ).toBe(true);
+    expect((await topicRecords()) - before).toBe(30);
+
+    const again = await sendFeed('application/x-ndjson', ndjson);
+    expect(again.summary).toMatchObject({ accepted: 0, unchanged: 30, rejected: 3 });
+
+    const csv = [
+      'externalId,title,price,currency,imageUrl,attr.colour',
+      ...Array.from(
+        { length: 5 },
+        (_, i) => `csv-${i},"CSV item, ${i}",${i}.5,EUR,${images.url(`/p/${40 + i}.jpg`)},blue`,
+      ),
+    ].join('\n');
+    const csvFeed = await sendFeed('text/csv', csv);
+    expect(csvFeed.summary).toEqual({ lines: 5, accepted: 5, unchanged: 0, rejected: 0 });
+    const stored = await json(
+      await fetch(`${app.url}/v1/items/csv-2`, { headers: { authorization: `Bearer ${key}` } }),
+    );
+    expect(stored).toMatchObject({ title: 'CSV item, 2', status: 'queued' });
+
+    const wrongType = await fetch(`${app.url}/v1/feeds`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml', authorization: `Bearer ${key}` },
+      body: '<x/>',
+    });
+    expect(wrongType.status).toBe(415);
+  });
+
+  it('streams a 100,000-line feed of about 210 MB with bounded memory', async () => {
+    const rss = () =>
+      Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${app.child.pid}/status`, 'utf8'))![1]) * 1024;
+    const baseline = rss();
+    let peak = baseline;
+    const sampler = setInterval(() => (peak = Math.max(peak, rss())), 50);
+    const description = 'd'.repeat(2_000);
+    async function* lines() {
+      for (let i = 0; i < 100_000; i++)
+        yield `${JSON.stringify({ externalId: `big-${i}`, title: '', description })}\n`;
+    }
+    try {
+      const feed = await sendFeed(
+        'application/x-ndjson',
+        Readable.toWeb(Readable.from(lines())) as ReadableStream,
+      );
+      expect(feed.summary).toEqual({ lines: 100_000, accepted: 0, unchanged: 0, rejected: 100_000 });
+      expect(feed.results).toHaveLength(100_000);
+    } finally {
+      clearInterval(sampler);
+    }
+    console.log(
+      `feed of 100,000 lines (~210 MB): ingest RSS ${(baseline / 2 ** 20).toFixed(0)} MB before, peak ${(peak / 2 ** 20).toFixed(0)} MB`,
+    );
+    expect(peak - baseline).toBeLessThan(150 * 2 ** 20);
   });
 
   it('names a rejected batch element by its index and still accepts the others', async () => {

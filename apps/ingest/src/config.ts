@@ -15,6 +15,8 @@ export const ingestConfigSchema = z.object({
   INGEST_NEAR_DUPLICATE_DISTANCE: z.coerce.number().int().min(0).max(64).default(6),
   /** CIDRs image URLs may reach although not public (comma-separated); empty = public only. */
   INGEST_FETCH_ALLOW_CIDRS: env.list(),
+  /** Lines one feed request may carry; a longer feed stops there with FEED_TOO_LONG. */
+  INGEST_FEED_MAX_LINES: env.positiveInt(1_000_000),
   INGEST_FETCH_TIMEOUT_MS: env.positiveInt(10_000),
   INGEST_FETCH_CONCURRENCY: env.positiveInt(32),
   INGEST_FETCH_PER_HOST_CONCURRENCY: env.positiveInt(4),

@@ -13,6 +13,8 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { HttpErrorFilter } from './common/http-exception.filter';
 import { ItemIngestService } from './items/item-ingest.service';
 import { ItemsController } from './items/items.controller';
+import { FeedIngestService } from './feeds/feed-ingest.service';
+import { FeedsController } from './feeds/feeds.controller';
 import { UPLOAD_LIMITS } from './items/upload-limits';
 import { ObservabilityModule, type ReadinessCheck } from '@catalens/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
@@ -43,7 +45,7 @@ export class IngestModule {
           itemTopics(config),
         ),
       ],
-      controllers: [ItemsController],
+      controllers: [ItemsController, FeedsController],
       providers: [
         { provide: INGEST_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
@@ -70,6 +72,7 @@ export class IngestModule {
         },
         ApiKeyGuard,
         ItemIngestService,
+        FeedIngestService,
       ],
     };
   }
