@@ -365,6 +365,32 @@ describe('ingest over HTTP onto real Kafka and PostgreSQL', () => {
     });
   });
 
+  it('exports ingest metrics: items by route and outcome, bytes, latencies, requests by route template', async () => {
+    const text = await (await fetch(`${app.url}/metrics`)).text();
+    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN);
+    expect(
+      value(/catalens_ingest_items_total\{route="items",outcome="accepted",code="",app="ingest"\} (\d+)/),
+    ).toBeGreaterThanOrEqual(60);
+    expect(
+      value(/catalens_ingest_items_total\{route="feed",outcome="accepted",code="",app="ingest"\} (\d+)/),
+    ).toBeGreaterThanOrEqual(35);
+    expect(
+      value(/catalens_ingest_items_total\{route="upload",outcome="accepted",code="",app="ingest"\} (\d+)/),
+    ).toBeGreaterThanOrEqual(1);
+    expect(value(/catalens_ingest_image_bytes_total\{route="items",app="ingest"\} (\d+)/)).toBeGreaterThan(
+      1_000_000,
+    );
+    expect(value(/catalens_ingest_fetch_seconds_count\{app="ingest"\} (\d+)/)).toBeGreaterThan(0);
+    expect(value(/catalens_ingest_normalize_seconds_count\{app="ingest"\} (\d+)/)).toBeGreaterThan(0);
+    expect(value(/catalens_ingest_produce_seconds_count\{app="ingest"\} (\d+)/)).toBeGreaterThan(0);
+    expect(text).toMatch(
+      /catalens_http_requests_total\{method="POST",route="\/v1\/items",status="202",app="ingest"\} \d+/,
+    );
+    expect(text).toMatch(
+      /catalens_http_requests_total\{method="GET",route="\/v1\/items\/:externalId",status="200",app="ingest"\} \d+/,
+    );
+  });
+
   it('answers auth problems with 401 and 403', async () => {
     const body = { externalId: 'a', title: 'x', imageUrl: images.url('/p/0.jpg') };
     expect((await post('/v1/items', body, null)).status).toBe(401);

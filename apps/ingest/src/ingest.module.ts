@@ -13,6 +13,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { HttpErrorFilter } from './common/http-exception.filter';
 import { ItemIngestService } from './items/item-ingest.service';
 import { ItemsController } from './items/items.controller';
+import { IngestMetrics } from './items/ingest-metrics';
 import { FeedIngestService } from './feeds/feed-ingest.service';
 import { FeedsController } from './feeds/feeds.controller';
 import { UPLOAD_LIMITS } from './items/upload-limits';
@@ -72,6 +73,7 @@ export class IngestModule {
         },
         ApiKeyGuard,
         ItemIngestService,
+        IngestMetrics,
         FeedIngestService,
       ],
     };

@@ -1,4 +1,11 @@
-import { type DynamicModule, type FactoryProvider, Module } from '@nestjs/common';
+import {
+  type DynamicModule,
+  type FactoryProvider,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+} from '@nestjs/common';
+import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
@@ -20,7 +27,11 @@ export interface ObservabilityOptions {
  * Secrets never reach the logs: authorization and API-key headers are redacted.
  */
 @Module({})
-export class ObservabilityModule {
+export class ObservabilityModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*');
+  }
+
   static forRoot(options: ObservabilityOptions): DynamicModule {
     const registry = new Registry();
     registry.setDefaultLabels({ app: options.app });

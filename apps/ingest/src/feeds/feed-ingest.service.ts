@@ -50,6 +50,7 @@ export class FeedIngestService {
           ? await this.ingest.ingest(
               tenantId,
               items.map((r) => r.item),
+              { route: 'feed' },
             )
           : [];
       let next = 0;

@@ -12,6 +12,7 @@ import { ApiError } from '../common/api-error';
 import { type ErrorBody, toErrorBody } from '../common/error-body';
 import { INGEST_CONFIG, type IngestConfig } from '../config';
 import { type ItemInput, itemInputSchema } from './dto/item.input';
+import { IngestMetrics, type IngestRoute } from './ingest-metrics';
 
 export type IngestOutcomeKind = 'accepted' | 'unchanged' | 'rejected';
 
@@ -65,6 +66,7 @@ export class ItemIngestService {
     private readonly fetcher: SafeImageFetcher,
     @Inject(BUS) private readonly bus: Bus,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+    private readonly metrics: IngestMetrics,
   ) {}
 
   /**
@@ -74,8 +76,9 @@ export class ItemIngestService {
   async ingest(
     tenantId: string,
     rawItems: unknown[],
-    images: (Buffer | undefined)[] = [],
+    options: { route: IngestRoute; images?: (Buffer | undefined)[] } = { route: 'items' },
   ): Promise<IngestOutcome[]> {
+    const images = options.images ?? [];
     const seen = new Set<string>();
     const prepared: Prepared[] = new Array<Prepared>(rawItems.length);
     const concurrency = 4;
@@ -91,22 +94,31 @@ export class ItemIngestService {
             images[index],
             seen,
             rawItems.length > 1,
+            options.route,
           );
         }),
       );
     }
     const toPublish = prepared.filter((p) => p.record);
     if (toPublish.length > 0) {
+      const endProduce = this.metrics.produceSeconds.startTimer();
       await this.bus.publish(
         this.config.CATALENS_TOPIC_ITEMS,
         toPublish.map((p) => p.record!),
       );
+      endProduce();
       await this.items.markQueued(
         tenantId,
         toPublish.map((p) => p.outcome.id!),
       );
       for (const p of toPublish) p.outcome.itemStatus = 'queued';
     }
+    for (const { outcome } of prepared)
+      this.metrics.items.inc({
+        route: options.route,
+        outcome: outcome.outcome,
+        code: outcome.error?.code ?? '',
+      });
     return prepared.map((p) => p.outcome);
   }
 
@@ -117,6 +129,7 @@ export class ItemIngestService {
     uploaded: Buffer | undefined,
     seen: Set<string>,
     inBatch: boolean,
+    route: IngestRoute,
   ): Promise<Prepared> {
     const prefix = inBatch ? `items[${index}]` : '';
     let externalId: string | undefined;
@@ -136,10 +149,12 @@ export class ItemIngestService {
       seen.add(input.externalId);
 
       const bytes = uploaded ?? (await this.imageBytes(input));
+      this.metrics.bytesIn.inc({ route }, bytes.length);
+      const endNormalize = this.metrics.normalizeSeconds.startTimer();
       const image = await normalizeImage(bytes, {
         maxBytes: this.config.INGEST_MAX_IMAGE_BYTES,
         maxPixels: this.config.INGEST_MAX_IMAGE_PIXELS,
-      });
+      }).finally(endNormalize);
       const existing = await this.items.findByExternalId(tenantId, input.externalId);
       if (
         existing &&
@@ -187,7 +202,10 @@ export class ItemIngestService {
   }
 
   private async imageBytes(input: ItemInput): Promise<Buffer> {
-    if (input.imageUrl !== undefined) return (await this.fetcher.fetch(input.imageUrl)).bytes;
+    if (input.imageUrl !== undefined) {
+      const endFetch = this.metrics.fetchSeconds.startTimer();
+      return (await this.fetcher.fetch(input.imageUrl).finally(endFetch)).bytes;
+    }
     const text = input.imageBase64!.replace(/^data:image\/[a-z+.-]+;base64,/, '').replace(/\s+/g, '');
     if (!BASE64.test(text) || text.length % 4 === 1) {
       throw new ApiError(400, 'INVALID_FIELD', 'imageBase64: not valid base64', 'imageBase64');

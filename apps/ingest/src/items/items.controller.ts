@@ -20,6 +20,7 @@ import { ApiError } from '../common/api-error';
 import { MAX_BATCH_ITEMS } from './dto/item.input';
 import { itemFromFormFields } from './dto/upload-fields';
 import { UPLOAD_LIMITS } from './upload-limits';
+import type { IngestRoute } from './ingest-metrics';
 import { ItemIngestService } from './item-ingest.service';
 
 @Controller('v1/items')
@@ -53,7 +54,7 @@ export class ItemsController {
           `the batch has ${body.length} items; send at most ${MAX_BATCH_ITEMS} per request`,
         );
       }
-      const results = await this.ingest.ingest(tenantId, body);
+      const results = await this.ingest.ingest(tenantId, body, { route: 'items' });
       const count = (kind: string) => results.filter((r) => r.outcome === kind).length;
       res.status(count('accepted') > 0 ? 202 : 200);
       return {
@@ -70,7 +71,7 @@ export class ItemsController {
         'the body must be a JSON object (one item) or an array of items',
       );
     }
-    return this.single(tenantId, body, undefined, res);
+    return this.single(tenantId, body, undefined, res, 'items');
   }
 
   /** One item as multipart/form-data: the image file in `image`, the item fields beside it. */
@@ -99,11 +100,17 @@ export class ItemsController {
         'imageUrl',
       );
     }
-    return this.single(req.principal.tenantId, itemFromFormFields(fields), file.buffer, res);
+    return this.single(req.principal.tenantId, itemFromFormFields(fields), file.buffer, res, 'upload');
   }
 
-  private async single(tenantId: string, item: object, image: Buffer | undefined, res: Response) {
-    const [result] = await this.ingest.ingest(tenantId, [item], [image]);
+  private async single(
+    tenantId: string,
+    item: object,
+    image: Buffer | undefined,
+    res: Response,
+    route: IngestRoute,
+  ) {
+    const [result] = await this.ingest.ingest(tenantId, [item], { route, images: [image] });
     if (result!.outcome === 'rejected') {
       throw new ApiError(result!.status, result!.error!.code, result!.error!.message, result!.error!.field);
     }
