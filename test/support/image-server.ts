@@ -8,8 +8,10 @@ export class TestImageServer {
   readonly routes = new Map<string, Route>();
   readonly hits = new Map<string, number>();
   port = 0;
+  host = '127.0.0.1';
 
-  async start(): Promise<this> {
+  async start(host = '127.0.0.1'): Promise<this> {
+    this.host = host;
     this.server = createServer((req, res) => {
       const path = (req.url ?? '/').split('?')[0]!;
       this.hits.set(path, (this.hits.get(path) ?? 0) + 1);
@@ -17,12 +19,12 @@ export class TestImageServer {
       if (route) route(req, res);
       else res.writeHead(404).end('not found');
     });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) => this.server!.listen(0, host, r));
     this.port = (this.server.address() as { port: number }).port;
     return this;
   }
 
-  url(path: string, host = '127.0.0.1'): string {
+  url(path: string, host = this.host): string {
     return `http://${host}:${this.port}${path}`;
   }
 

@@ -7,4 +7,5 @@ runMain('ingest', loadIngestConfig, (config) => ({
   module: IngestModule.forRoot(config),
   port: config.PORT,
   host: config.HOST,
+  jsonBodyLimit: config.INGEST_MAX_BODY_BYTES,
 }));

@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { UPLOAD_LIMITS } from '../items/upload-limits';
 import { type ErrorBody, toErrorBody } from './error-body';
 
 const HTTP_CODES: Record<number, string> = {
@@ -49,10 +50,15 @@ export class HttpErrorFilter implements ExceptionFilter {
       body = {
         status,
         code: HTTP_CODES[status] ?? `HTTP_${status}`,
+        // multer's messages are terse ("File too large"): say which limit and what to do.
         message:
-          status === 400 && /JSON/i.test(String(message))
-            ? `the body is not valid JSON: ${String(message)}`
-            : String(message),
+          status === 413 && message === 'File too large'
+            ? `the uploaded image is over the ${UPLOAD_LIMITS.current.fileSize}-byte limit; send a smaller image`
+            : message === 'Unexpected field'
+              ? 'unexpected file field: send one image in the multipart file field named "image"'
+              : status === 400 && /JSON/i.test(String(message))
+                ? `the body is not valid JSON: ${String(message)}`
+                : String(message),
       };
     } else if (isClientHttpError(error)) {
       // body-parser's own errors (entity.too.large, entity.parse.failed, …) carry a safe status.

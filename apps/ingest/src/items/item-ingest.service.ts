@@ -51,7 +51,17 @@ function sameMetadata(stored: StoredItem, input: ItemInput): boolean {
 
 function firstIssue(error: import('zod').ZodError): ApiError {
   const issue = error.issues[0]!;
-  const field = issue.path.map(String).join('.') || '(body)';
+  // Keys that are not plain names (empty, dotted, spaced) are shown quoted: attributes[""].
+  const field =
+    issue.path
+      .map((key, i) =>
+        typeof key === 'number'
+          ? `[${key}]`
+          : /^[A-Za-z_][\w-]*$/.test(String(key))
+            ? `${i ? '.' : ''}${String(key)}`
+            : `[${JSON.stringify(String(key))}]`,
+      )
+      .join('') || '(body)';
   return new ApiError(400, 'INVALID_FIELD', `${field}: ${issue.message}`, field);
 }
 

@@ -33,7 +33,8 @@ export class ItemsController {
 
   /**
    * One item (an object) or a batch (an array of ≤ 1,000). 202 once every accepted item is
-   * acknowledged by Kafka; 200 when nothing needed queueing; each batch element has its outcome.
+   * acknowledged by Kafka; 200 when nothing needed queueing; a batch whose every element was
+   * refused answers 400. Each batch element carries its own outcome.
    */
   @Post()
   @RequireRole('ingest')
@@ -56,11 +57,20 @@ export class ItemsController {
       }
       const results = await this.ingest.ingest(tenantId, body, { route: 'items' });
       const count = (kind: string) => results.filter((r) => r.outcome === kind).length;
-      res.status(count('accepted') > 0 ? 202 : 200);
+      // 202: something was queued; 200: nothing needed queueing; 400: every element was refused.
+      res.status(count('accepted') > 0 ? 202 : count('unchanged') > 0 ? 200 : 400);
       return {
         accepted: count('accepted'),
         unchanged: count('unchanged'),
         rejected: count('rejected'),
+        ...(count('rejected') === results.length
+          ? {
+              error: {
+                code: 'BATCH_REJECTED',
+                message: `all ${results.length} items were refused; see results[].error for each`,
+              },
+            }
+          : {}),
         results,
       };
     }
