@@ -55,6 +55,25 @@ describe('ingest over HTTP onto real Kafka and PostgreSQL', () => {
       body: raw ?? JSON.stringify(body),
     });
 
+  const sendFeed = async (contentType: string, body: string | ReadableStream) => {
+    const res = await fetch(`${app.url}/v1/feeds`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, authorization: `Bearer ${key}` },
+      body,
+      ...(typeof body === 'string' ? {} : { duplex: 'half' }),
+    });
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    return {
+      status: res.status,
+      type: res.headers.get('content-type'),
+      results: lines.slice(0, -1),
+      summary: lines.at(-1)?.summary,
+    };
+  };
+
   const topicRecords = async () => {
     const offsets = await admin.fetchTopicOffsets(topic);
     return offsets.reduce((n, o) => n + Number(o.high), 0);
@@ -179,6 +198,76 @@ describe('ingest over HTTP onto real Kafka and PostgreSQL', () => {
     expect(await json(status)).toMatchObject({ externalId: 'sku-7', status: 'queued', tags: [] });
   });
 
+  it('ingests 500 catalog photos through JSON, upload and feed: one record each, all queued, re-ingest unchanged', async () => {
+    const photos = (await catalogImages(561)).slice(61);
+    photos.forEach((bytes, i) => images.serve(`/c/${i}.jpg`, bytes));
+    const base = { title: 'Catalog photo', category: 'apparel' };
+    const before = await topicRecords();
+    const jsonRoute = async () => {
+      for (let i = 0; i < 100; i++) {
+        const body = {
+          ...base,
+          externalId: `c-${i}`,
+          ...(i % 2
+            ? { imageUrl: images.url(`/c/${i}.jpg`) }
+            : { imageBase64: photos[i]!.toString('base64') }),
+        };
+        expect((await post('/v1/items', body)).status).toBe(202);
+      }
+      for (let start = 100; start < 200; start += 50) {
+        const batch = Array.from({ length: 50 }, (_, k) => ({
+          ...base,
+          externalId: `c-${start + k}`,
+          imageUrl: images.url(`/c/${start + k}.jpg`),
+        }));
+        expect((await json(await post('/v1/items', batch))).accepted).toBe(50);
+      }
+    };
+    const uploadRoute = async () => {
+      for (let i = 200; i < 350; i++) {
+        const form = new FormData();
+        form.set('externalId', `c-${i}`);
+        form.set('title', base.title);
+        form.set('image', new Blob([photos[i]!], { type: 'image/jpeg' }), `${i}.jpg`);
+        const res = await fetch(`${app.url}/v1/items/upload`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}` },
+          body: form,
+        });
+        expect(res.status).toBe(202);
+      }
+    };
+    const feed = () =>
+      Array.from({ length: 150 }, (_, k) =>
+        JSON.stringify({ ...base, externalId: `c-${350 + k}`, imageUrl: images.url(`/c/${350 + k}.jpg`) }),
+      ).join('\n');
+    const feedRoute = async () => {
+      expect((await sendFeed('application/x-ndjson', feed())).summary).toEqual({
+        lines: 150,
+        accepted: 150,
+        unchanged: 0,
+        rejected: 0,
+      });
+    };
+    await Promise.all([jsonRoute(), uploadRoute(), feedRoute()]);
+
+    expect((await topicRecords()) - before).toBe(500);
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    const { rows } = await pg.query<{ status: string; n: string }>(
+      "SELECT status, count(*) AS n FROM items WHERE external_id LIKE 'c-%' GROUP BY status",
+    );
+    await pg.end();
+    expect(rows).toEqual([{ status: 'queued', n: '500' }]);
+
+    // The same feed again: all unchanged, nothing produced.
+    expect((await sendFeed('application/x-ndjson', feed())).summary).toMatchObject({
+      accepted: 0,
+      unchanged: 150,
+    });
+    expect((await topicRecords()) - before).toBe(500);
+  });
+
   it('accepts a multipart upload and answers bad uploads clearly', async () => {
     const upload = (form: FormData, apiKey = key) =>
       fetch(`${app.url}/v1/items/upload`, {
@@ -235,25 +324,6 @@ describe('ingest over HTTP onto real Kafka and PostgreSQL', () => {
     expect((await json(big)).error.code).toBe('PAYLOAD_TOO_LARGE');
     expect((await upload(form(), searchKey)).status).toBe(403);
   });
-
-  const sendFeed = async (contentType: string, body: string | ReadableStream) => {
-    const res = await fetch(`${app.url}/v1/feeds`, {
-      method: 'POST',
-      headers: { 'content-type': contentType, authorization: `Bearer ${key}` },
-      body,
-      ...(typeof body === 'string' ? {} : { duplex: 'half' }),
-    });
-    const lines = (await res.text())
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    return {
-      status: res.status,
-      type: res.headers.get('content-type'),
-      results: lines.slice(0, -1),
-      summary: lines.at(-1)?.summary,
-    };
-  };
 
   it('streams an NDJSON feed and a CSV feed with an outcome per line', async () => {
     const before = await topicRecords();
