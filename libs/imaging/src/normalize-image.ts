@@ -103,18 +103,31 @@ export async function normalizeImage(
     );
   }
 
+  // Decode, orient and resize once into raw sRGB pixels; the encoder and the perceptual hash
+  // both start from them (decoding the encoded result again for the hash cost ~40% of the time).
+  // Plain libjpeg-turbo, not mozjpeg: mozjpeg's trellis search made normalization 4.4× slower
+  // (50 vs 222 img/s on catalog photos, bench/RESULTS.md) for ~15% smaller files.
   let output: { data: Buffer; info: sharp.OutputInfo };
+  let perceptualHash: string;
   try {
-    let pipeline = open()
+    const pixels = await open()
       .autoOrient()
       .resize(o.maxSide, o.maxSide, { fit: 'inside', withoutEnlargement: true })
       .toColourspace('srgb')
-      .flatten({ background: '#ffffff' });
-    pipeline =
-      o.output === 'webp'
-        ? pipeline.webp({ quality: o.quality })
-        : pipeline.jpeg({ quality: o.quality, mozjpeg: true });
-    output = await pipeline.toBuffer({ resolveWithObject: true });
+      .flatten({ background: '#ffffff' })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const raw = {
+      raw: { width: pixels.info.width, height: pixels.info.height, channels: pixels.info.channels },
+    };
+    const encoder = sharp(pixels.data, raw);
+    [output, perceptualHash] = await Promise.all([
+      (o.output === 'webp'
+        ? encoder.webp({ quality: o.quality })
+        : encoder.jpeg({ quality: o.quality })
+      ).toBuffer({ resolveWithObject: true }),
+      differenceHash(pixels.data, raw),
+    ]);
   } catch (error) {
     throw corrupt(error, format, o.maxPixels);
   }
@@ -124,7 +137,7 @@ export async function normalizeImage(
     width: output.info.width,
     height: output.info.height,
     contentHash: createHash('sha256').update(output.data).digest('hex'),
-    perceptualHash: await differenceHash(output.data),
+    perceptualHash,
     sourceFormat: format,
     sourceWidth: width,
     sourceHeight: height,

@@ -3,9 +3,10 @@ import sharp from 'sharp';
 /**
  * 64-bit difference hash (dHash, Krawetz 2013): shrink to 9×8 grey, one bit per horizontal
  * neighbour comparison. Robust to re-encoding and resizing; near-duplicates differ in few bits.
+ * `input` describes raw pixels (sharp's `raw` option) when `image` is not an encoded file.
  */
-export async function differenceHash(image: Buffer): Promise<string> {
-  const { data } = await sharp(image)
+export async function differenceHash(image: Buffer, input?: sharp.SharpOptions): Promise<string> {
+  const { data } = await sharp(image, input)
     .greyscale()
     .resize(9, 8, { fit: 'fill', kernel: 'lanczos3' })
     .raw()
