@@ -7,7 +7,8 @@
 // Needs the local services (it starts them via scripts/) and uses real catalog photos from
 // ../shared/datasets/clothing when present (generated images otherwise, said in the output).
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
@@ -93,7 +94,7 @@ await kadmin.createTopics({
 const envelopes = [];
 for (let i = 0; i < N; i++) {
   const image = await normalizeImage(photos[i]);
-  const itemId = crypto.randomUUID();
+  const itemId = randomUUID();
   envelopes.push({
     key: itemKey(tenant.id, itemId),
     value: encodeItemEnvelope({
@@ -166,7 +167,9 @@ const base = `http://127.0.0.1:${port}`;
 for (let i = 0; ; i++) {
   try {
     if ((await fetch(`${base}/readyz`)).ok) break;
-  } catch {}
+  } catch {
+    // not listening yet
+  }
   if (i > 150) throw new Error('ingest did not become ready');
   await new Promise((r) => setTimeout(r, 200));
 }
