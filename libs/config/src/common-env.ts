@@ -36,3 +36,11 @@ export const authEnv = {
    */
   API_KEY_PEPPER: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 32`)'),
 };
+
+export const vectorStoreEnv = {
+  /** Qdrant's REST endpoint; when unset the embedded store under VECTOR_STORE_DIR is used. */
+  QDRANT_URL: env.url(['http', 'https']).optional(),
+  QDRANT_API_KEY: z.string().min(1).optional(),
+  /** Directory of the embedded store (single process: one app owns it). */
+  VECTOR_STORE_DIR: z.string().min(1).default('./data/vectors'),
+};

@@ -1,2 +1,2 @@
 export { ConfigError, env, loadConfig } from './load-config';
-export { authEnv, commonEnv, databaseEnv, kafkaEnv } from './common-env';
+export { authEnv, commonEnv, databaseEnv, kafkaEnv, vectorStoreEnv } from './common-env';

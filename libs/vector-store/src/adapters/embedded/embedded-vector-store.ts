@@ -1,0 +1,506 @@
+/* eslint-disable @typescript-eslint/require-await -- zvec's calls are synchronous; the methods are async to fit the VectorStore port */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ZVecCollectionSchema,
+  ZVecCreateAndOpen,
+  ZVecDataType,
+  ZVecIndexType,
+  ZVecInitialize,
+  ZVecLogLevel,
+  ZVecMetricType,
+  ZVecOpen,
+  type ZVecCollection,
+  type ZVecDoc,
+  type ZVecFieldSchema,
+} from '@zvec/zvec';
+import {
+  CollectionMismatchError,
+  CollectionNotFoundError,
+  VectorStoreInputError,
+  VectorStoreUnavailableError,
+} from '../../errors';
+import { validateFilter, type Filter } from '../../filter/filter';
+import {
+  specDifference,
+  validateIds,
+  validateName,
+  validatePoints,
+  validateScroll,
+  validateSearch,
+  validateSpec,
+  type ValidPoint,
+} from '../../validation';
+import type {
+  CollectionSpec,
+  DeleteSelector,
+  Payload,
+  PayloadFieldType,
+  PointInput,
+  ScoredPoint,
+  ScrollPage,
+  ScrollRequest,
+  SearchRequest,
+  StoredPoint,
+  VectorStore,
+} from '../../vector-store.port';
+import { AliasFile, syncPath } from './alias-file';
+import { encodeKeyword, ZvecFilterCompiler } from './zvec-filter';
+
+export interface EmbeddedVectorStoreOptions {
+  /** Root directory; collections live in `<directory>/collections/<name>`. */
+  directory: string;
+  /** Collections smaller than this are searched exactly; the ANN index serves larger ones. Default 10,000. */
+  exactSearchBelow?: number;
+  /** Writes not yet in the ANN index that trigger a background index build. Default 20,000. */
+  indexAfterWrites?: number;
+  /** HNSW graph degree and build/search beam widths. Defaults 16 / 200 / 128. */
+  hnsw?: { m?: number; efConstruction?: number; ef?: number };
+}
+
+const PAYLOAD = '_payload';
+/** First byte of the id: partitions queries so none exceeds zvec's top-k cap, and orders scrolls. */
+const BUCKET = '_bucket';
+const BUCKETS = 256;
+/** zvec refuses larger top-k values and larger write batches. */
+const ZVEC_MAX_TOPK = 100_000;
+const ZVEC_MAX_BATCH = 1_024;
+const ALWAYS = `${PAYLOAD} IS NOT NULL`;
+
+const column = (key: string): string => `f_${key}`;
+const bucketOf = (id: string): number => parseInt(id.slice(0, 2), 16);
+
+let zvecInitialized = false;
+function initializeZvec(): void {
+  if (zvecInitialized) return;
+  // zvec logs every refused filter to stderr itself; the adapter reports errors as exceptions.
+  ZVecInitialize({ logLevel: ZVecLogLevel.FATAL });
+  zvecInitialized = true;
+}
+
+interface OpenCollection {
+  name: string;
+  spec: CollectionSpec;
+  zvec: ZVecCollection;
+  compiler: ZvecFilterCompiler;
+  writesSinceIndex: number;
+  indexing: Promise<void> | null;
+}
+
+/**
+ * The single-process vector store: zvec (Alibaba's in-process engine: a write-ahead log, HNSW
+ * indexes, inverted payload indexes filtered during the graph search). See
+ * docs/decisions/0004-embedded-vector-store.md for why zvec, measured against the alternatives.
+ *
+ * One process owns a store directory at a time (zvec locks it). Payloads are kept whole as JSON;
+ * indexed payload fields are also copied into typed columns that filters run on.
+ */
+export class EmbeddedVectorStore implements VectorStore {
+  private readonly collections = new Map<string, OpenCollection>();
+  private readonly aliasFile: AliasFile;
+  private readonly exactSearchBelow: number;
+  private readonly indexAfterWrites: number;
+  private readonly hnsw: { m: number; efConstruction: number; ef: number };
+  private closed = false;
+
+  constructor(private readonly options: EmbeddedVectorStoreOptions) {
+    initializeZvec();
+    mkdirSync(this.collectionsDir, { recursive: true });
+    this.aliasFile = new AliasFile(options.directory);
+    this.exactSearchBelow = options.exactSearchBelow ?? 10_000;
+    this.indexAfterWrites = options.indexAfterWrites ?? 20_000;
+    this.hnsw = { m: 16, efConstruction: 200, ef: 128, ...options.hnsw };
+  }
+
+  private get collectionsDir(): string {
+    return join(this.options.directory, 'collections');
+  }
+
+  async ensureCollection(name: string, spec: CollectionSpec): Promise<void> {
+    this.assertOpen();
+    validateName(name, 'name');
+    const valid = validateSpec(spec);
+    if (this.aliasFile.read()[name])
+      throw new VectorStoreInputError(
+        'name',
+        `"${name}" is an alias; collections and aliases share one namespace`,
+      );
+    const dir = join(this.collectionsDir, name);
+    if (existsSync(join(dir, 'spec.json'))) {
+      const difference = specDifference(this.open(name).spec, valid);
+      if (difference) throw new CollectionMismatchError(name, difference);
+      return;
+    }
+    rmSync(dir, { recursive: true, force: true }); // a crash between mkdir and spec.json left debris
+    mkdirSync(dir, { recursive: true });
+    const zvec = ZVecCreateAndOpen(join(dir, 'zvec'), this.schema(valid));
+    // spec.json is written last and marks the collection complete.
+    writeFileSync(join(dir, 'spec.json'), JSON.stringify(valid, null, 2));
+    syncPath(join(dir, 'spec.json'));
+    syncPath(dir);
+    this.collections.set(name, this.wrap(name, valid, zvec));
+  }
+
+  async listCollections(): Promise<string[]> {
+    this.assertOpen();
+    return readdirSync(this.collectionsDir)
+      .filter((name) => existsSync(join(this.collectionsDir, name, 'spec.json')))
+      .sort();
+  }
+
+  async deleteCollection(name: string): Promise<void> {
+    this.assertOpen();
+    validateName(name, 'name');
+    const pointing = Object.entries(this.aliasFile.read()).filter(([, target]) => target === name);
+    if (pointing.length) {
+      throw new VectorStoreInputError(
+        'name',
+        `alias ${pointing.map(([a]) => `"${a}"`).join(', ')} points at "${name}"; switch or delete it first`,
+      );
+    }
+    const open = this.collections.get(name);
+    if (open) {
+      await open.indexing;
+      open.zvec.closeSync();
+      this.collections.delete(name);
+    }
+    if (!existsSync(join(this.collectionsDir, name, 'spec.json'))) throw new CollectionNotFoundError(name);
+    rmSync(join(this.collectionsDir, name, 'spec.json'));
+    rmSync(join(this.collectionsDir, name), { recursive: true, force: true });
+  }
+
+  async upsert(collection: string, points: readonly PointInput[]): Promise<void> {
+    const c = this.resolve(collection);
+    const valid = validatePoints(points, c.spec);
+    for (let i = 0; i < valid.length; i += ZVEC_MAX_BATCH) {
+      const statuses = c.zvec.upsertSync(valid.slice(i, i + ZVEC_MAX_BATCH).map((p) => this.toDoc(c, p)));
+      const failed = statuses.find((s) => !s.ok);
+      if (failed)
+        throw new VectorStoreUnavailableError(
+          `embedded store refused an upsert into "${c.name}": ${failed.code} ${failed.message}`,
+        );
+    }
+    c.writesSinceIndex += valid.length;
+    this.maybeIndex(c);
+  }
+
+  async delete(collection: string, selector: DeleteSelector): Promise<void> {
+    const c = this.resolve(collection);
+    if ('ids' in selector) {
+      const ids = validateIds(selector.ids, 'ids');
+      for (let i = 0; i < ids.length; i += ZVEC_MAX_BATCH) {
+        const statuses = c.zvec.deleteSync(ids.slice(i, i + ZVEC_MAX_BATCH));
+        const failed = statuses.find((s) => !s.ok && s.code !== 'ZVEC_NOT_FOUND');
+        if (failed)
+          throw new VectorStoreUnavailableError(
+            `embedded store refused a delete in "${c.name}": ${failed.code} ${failed.message}`,
+          );
+      }
+      return;
+    }
+    const where = this.where(c, selector.filter);
+    if (where === false) return;
+    const status = c.zvec.deleteByFilterSync(where ?? ALWAYS);
+    if (!status.ok)
+      throw new VectorStoreUnavailableError(
+        `embedded store refused a delete in "${c.name}": ${status.code} ${status.message}`,
+      );
+  }
+
+  async retrieve(
+    collection: string,
+    ids: readonly string[],
+    options: { withVectors?: boolean } = {},
+  ): Promise<StoredPoint[]> {
+    const c = this.resolve(collection);
+    const wanted = validateIds(ids, 'ids');
+    return this.fetch(c, wanted, options.withVectors ?? false);
+  }
+
+  async search(collection: string, request: SearchRequest): Promise<ScoredPoint[]> {
+    const c = this.resolve(collection);
+    const q = validateSearch(request, c.spec);
+    const where = q.filter ? this.where(c, q.filter) : null;
+    if (where === false) return [];
+    const window = q.offset + q.limit;
+    const exact = q.exact || c.zvec.stats.docCount < this.exactSearchBelow;
+    const docs = c.zvec.querySync({
+      fieldName: q.vector,
+      vector: q.query,
+      topk: window,
+      outputFields: q.withPayload ? [PAYLOAD] : [],
+      params: exact
+        ? { indexType: ZVecIndexType.HNSW, isLinear: true }
+        : { indexType: ZVecIndexType.HNSW, ef: Math.max(this.hnsw.ef, window) },
+      ...(where ? { filter: where } : {}),
+    });
+    const threshold = q.scoreThreshold ?? -Infinity;
+    return docs
+      .slice(q.offset)
+      .filter((d) => d.score >= threshold)
+      .map((d) =>
+        q.withPayload ? { id: d.id, score: d.score, payload: parsePayload(d) } : { id: d.id, score: d.score },
+      );
+  }
+
+  async count(collection: string, filter?: Filter): Promise<number> {
+    const c = this.resolve(collection);
+    const where = filter ? this.where(c, filter) : null;
+    if (where === false) return 0;
+    if (where === null) return c.zvec.stats.docCount;
+    const all = this.matchingIds(c, where);
+    if (all !== null) return all.length;
+    let total = 0;
+    for (let b = 0; b < BUCKETS; b++)
+      total += this.matchingIds(c, `${BUCKET} = ${b} AND (${where})`, true)!.length;
+    return total;
+  }
+
+  async scroll(collection: string, request: ScrollRequest): Promise<ScrollPage> {
+    const c = this.resolve(collection);
+    const q = validateScroll(request, c.spec);
+    const where = q.filter ? this.where(c, q.filter) : null;
+    if (where === false) return { points: [], nextCursor: null };
+    // Walk the id space bucket by bucket (ids sorted by first byte, then within the bucket), so a
+    // page costs one bucket's worth of ids rather than the whole collection's.
+    const page: string[] = [];
+    let next: string | null = null;
+    for (let b = q.cursor ? bucketOf(q.cursor) : 0; b < BUCKETS && next === null; b++) {
+      const ids = this.matchingIds(c, where ? `${BUCKET} = ${b} AND (${where})` : `${BUCKET} = ${b}`, true)!
+        .filter((id) => !q.cursor || id >= q.cursor)
+        .sort();
+      for (const id of ids) {
+        if (page.length === q.limit) {
+          next = id;
+          break;
+        }
+        page.push(id);
+      }
+    }
+    return { points: this.fetch(c, page, q.withVectors ?? false), nextCursor: next };
+  }
+
+  async createAlias(alias: string, collection: string): Promise<void> {
+    this.assertOpen();
+    validateName(alias, 'alias');
+    const aliases = this.aliasFile.read();
+    if (aliases[alias])
+      throw new VectorStoreInputError(
+        'alias',
+        `"${alias}" already exists (pointing at "${aliases[alias]}"); use switchAlias to re-point it`,
+      );
+    this.writeAlias(aliases, alias, collection);
+  }
+
+  async switchAlias(alias: string, collection: string): Promise<void> {
+    this.assertOpen();
+    validateName(alias, 'alias');
+    this.writeAlias(this.aliasFile.read(), alias, collection);
+  }
+
+  async deleteAlias(alias: string): Promise<void> {
+    this.assertOpen();
+    const aliases = this.aliasFile.read();
+    if (!aliases[alias]) throw new CollectionNotFoundError(alias);
+    delete aliases[alias];
+    this.aliasFile.write(aliases);
+  }
+
+  async listAliases(): Promise<Record<string, string>> {
+    this.assertOpen();
+    return this.aliasFile.read();
+  }
+
+  async checkHealth(): Promise<void> {
+    if (this.closed) throw new VectorStoreUnavailableError('the embedded vector store is closed');
+    readdirSync(this.collectionsDir);
+  }
+
+  /** Builds the ANN index over everything written so far (tests and benchmarks wait on it). */
+  async buildIndex(collection: string): Promise<void> {
+    const c = this.resolve(collection);
+    await c.indexing;
+    if (c.zvec.stats.docCount === 0) return;
+    c.writesSinceIndex = 0;
+    c.indexing = c.zvec.optimize().finally(() => (c.indexing = null));
+    await c.indexing;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const c of this.collections.values()) {
+      await c.indexing?.catch(() => undefined);
+      c.zvec.closeSync();
+    }
+    this.collections.clear();
+  }
+
+  private writeAlias(aliases: Record<string, string>, alias: string, collection: string): void {
+    validateName(collection, 'collection');
+    if (!existsSync(join(this.collectionsDir, collection, 'spec.json')))
+      throw new CollectionNotFoundError(collection);
+    if (existsSync(join(this.collectionsDir, alias, 'spec.json'))) {
+      throw new VectorStoreInputError(
+        'alias',
+        `"${alias}" is a collection; collections and aliases share one namespace`,
+      );
+    }
+    this.aliasFile.write({ ...aliases, [alias]: collection });
+  }
+
+  private resolve(nameOrAlias: string): OpenCollection {
+    this.assertOpen();
+    validateName(nameOrAlias, 'collection');
+    if (existsSync(join(this.collectionsDir, nameOrAlias, 'spec.json'))) return this.open(nameOrAlias);
+    const target = this.aliasFile.read()[nameOrAlias];
+    if (target) return this.open(target);
+    this.collections.delete(nameOrAlias);
+    throw new CollectionNotFoundError(nameOrAlias);
+  }
+
+  private open(name: string): OpenCollection {
+    const cached = this.collections.get(name);
+    if (cached) return cached;
+    const dir = join(this.collectionsDir, name);
+    const spec = JSON.parse(readFileSync(join(dir, 'spec.json'), 'utf8')) as CollectionSpec;
+    const opened = this.wrap(name, spec, ZVecOpen(join(dir, 'zvec')));
+    this.collections.set(name, opened);
+    return opened;
+  }
+
+  private wrap(name: string, spec: CollectionSpec, zvec: ZVecCollection): OpenCollection {
+    return {
+      name,
+      spec,
+      zvec,
+      compiler: new ZvecFilterCompiler(spec.payloadIndexes, column),
+      writesSinceIndex:
+        zvec.stats.docCount > 0 && Object.values(zvec.stats.indexCompleteness).some((x) => x < 1)
+          ? this.indexAfterWrites
+          : 0,
+      indexing: null,
+    };
+  }
+
+  private schema(spec: CollectionSpec): ZVecCollectionSchema {
+    const types: Record<PayloadFieldType, number> = {
+      keyword: ZVecDataType.STRING,
+      'keyword[]': ZVecDataType.ARRAY_STRING,
+      float: ZVecDataType.DOUBLE,
+      integer: ZVecDataType.INT64,
+      bool: ZVecDataType.BOOL,
+    };
+    const fields: ZVecFieldSchema[] = [
+      { name: PAYLOAD, dataType: ZVecDataType.STRING },
+      { name: BUCKET, dataType: ZVecDataType.INT32, indexParams: { indexType: ZVecIndexType.INVERT } },
+      ...Object.entries(spec.payloadIndexes).map(([key, type]) => ({
+        name: column(key),
+        dataType: types[type] as ZVecFieldSchema['dataType'],
+        nullable: true,
+        indexParams: {
+          indexType: ZVecIndexType.INVERT,
+          enableRangeOptimization: type === 'float' || type === 'integer',
+        },
+      })),
+    ];
+    return new ZVecCollectionSchema({
+      name: 'catalens',
+      vectors: Object.entries(spec.vectors).map(([name, { size }]) => ({
+        name,
+        dataType: ZVecDataType.VECTOR_FP32,
+        dimension: size,
+        // Vectors are normalized on the way in, so inner product is the cosine similarity.
+        indexParams: {
+          indexType: ZVecIndexType.HNSW,
+          metricType: ZVecMetricType.IP,
+          m: this.hnsw.m,
+          efConstruction: this.hnsw.efConstruction,
+        },
+      })),
+      fields,
+    });
+  }
+
+  private toDoc(
+    c: OpenCollection,
+    p: ValidPoint,
+  ): { id: string; vectors: Record<string, Float32Array>; fields: Record<string, unknown> } {
+    const fields: Record<string, unknown> = {
+      [PAYLOAD]: JSON.stringify(p.payload),
+      [BUCKET]: bucketOf(p.id),
+    };
+    for (const [key, type] of Object.entries(c.spec.payloadIndexes)) {
+      const value = p.payload[key];
+      if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) continue;
+      if (type === 'keyword') fields[column(key)] = encodeKeyword(value as string);
+      else if (type === 'keyword[]') fields[column(key)] = (value as string[]).map(encodeKeyword);
+      else fields[column(key)] = value;
+    }
+    return { id: p.id, vectors: p.vectors, fields };
+  }
+
+  private where(c: OpenCollection, filter: Filter): string | null | false {
+    return c.compiler.compile(validateFilter(filter, c.spec.payloadIndexes));
+  }
+
+  /** Ids matching `where`; null when they may exceed zvec's top-k cap (unless `bounded`). */
+  private matchingIds(c: OpenCollection, where: string, bounded = false): string[] | null {
+    const docs = c.zvec.querySync({ topk: ZVEC_MAX_TOPK, filter: where, outputFields: [] });
+    if (docs.length >= ZVEC_MAX_TOPK) {
+      if (bounded)
+        throw new VectorStoreUnavailableError(
+          `"${c.name}" holds more points than the embedded store can page (${BUCKETS * ZVEC_MAX_TOPK}); use Qdrant`,
+        );
+      return null;
+    }
+    return docs.map((d) => d.id);
+  }
+
+  private fetch(c: OpenCollection, ids: string[], withVectors: boolean): StoredPoint[] {
+    if (ids.length === 0) return [];
+    const found: Record<string, ZVecDoc> = {};
+    for (let i = 0; i < ids.length; i += ZVEC_MAX_BATCH) {
+      Object.assign(
+        found,
+        c.zvec.fetchSync({
+          ids: ids.slice(i, i + ZVEC_MAX_BATCH),
+          outputFields: [PAYLOAD],
+          includeVector: withVectors,
+        }),
+      );
+    }
+    return ids
+      .filter((id) => found[id])
+      .map((id) => {
+        const doc = found[id]!;
+        const point: StoredPoint = { id, payload: parsePayload(doc) };
+        if (withVectors)
+          point.vectors = Object.fromEntries(
+            Object.entries(doc.vectors).map(([k, v]) => [k, Array.from(v as ArrayLike<number>)]),
+          );
+        return point;
+      });
+  }
+
+  private maybeIndex(c: OpenCollection): void {
+    if (c.indexing || c.writesSinceIndex < this.indexAfterWrites) return;
+    c.writesSinceIndex = 0;
+    c.indexing = c.zvec
+      .optimize()
+      .catch(() => {
+        c.writesSinceIndex = this.indexAfterWrites; // retried on the next write; searches stay exact meanwhile
+      })
+      .finally(() => {
+        c.indexing = null;
+      });
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new VectorStoreUnavailableError('the embedded vector store is closed');
+  }
+}
+
+function parsePayload(doc: ZVecDoc): Payload {
+  return JSON.parse(doc.fields[PAYLOAD] as string) as Payload;
+}
