@@ -1,0 +1,21 @@
+export { WordVectors, cosine, normalize } from './word-vectors/word-vectors';
+export { readGloveText, GloveParseError, type GloveReadOptions } from './word-vectors/glove-text';
+export { encodeWordVectors, decodeWordVectors, WordVectorFormatError } from './word-vectors/binary-format';
+export {
+  DEFAULT_WORD_VECTORS,
+  loadWordVectors,
+  type LoadWordVectorsOptions,
+  type LoadedWordVectors,
+} from './word-vectors/load-word-vectors';
+export {
+  Vocabulary,
+  VocabularyError,
+  canonicalTerm,
+  type VocabularyOverrides,
+  type VocabularySpec,
+  type VocabularyTerm,
+} from './vocabulary/vocabulary';
+export { PRODUCTS, REAL_ESTATE, SHIPPED_VOCABULARIES } from './vocabulary/shipped-vocabularies';
+export { Tagger, type Tag, type TagRequest, type TaggerOptions } from './tagging/tagger';
+export { TextQueryEncoder, tokenize, type EncodedQuery } from './text/text-query-encoder';
+export { ConseProjector, type SemanticProjector } from './projection/conse';
