@@ -1,0 +1,22 @@
+export {
+  BACKEND_ORDER,
+  selectBackend,
+  type BackendName,
+  type Tf,
+  type TfRuntime,
+} from './backend/select-backend';
+export { modelManifestSchema, type ModelManifest } from './model/model-manifest';
+export {
+  DEFAULT_MODEL_DIR,
+  ModelLoadError,
+  loadEncoderModel,
+  type EncoderModel,
+} from './model/load-encoder-model';
+export { imageToPixels } from './preprocess/image-to-pixels';
+export {
+  BATCH_SIZES,
+  ImageDecodeError,
+  TfImageEncoder,
+  type ImageEncoder,
+  type ImageEncoderOptions,
+} from './encoder/image-encoder';

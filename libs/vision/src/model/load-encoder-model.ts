@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type * as TfModule from '@tensorflow/tfjs';
+import type { Tf } from '../backend/select-backend';
+import { modelManifestSchema, type ModelManifest } from './model-manifest';
+
+/** The visual encoder catalens ships (see models/nsfwjs-mobilenet-v2/SOURCE.md). */
+export const DEFAULT_MODEL_DIR = resolve(__dirname, '..', '..', '..', '..', 'models', 'nsfwjs-mobilenet-v2');
+
+export class ModelLoadError extends Error {
+  constructor(dir: string, detail: string) {
+    super(`cannot load the image model in ${dir}: ${detail}`);
+    this.name = 'ModelLoadError';
+  }
+}
+
+export interface EncoderModel {
+  manifest: ModelManifest;
+  /** Maps a [n, size, size, 3] batch to [n, embeddingSize] features. Caller disposes. */
+  embed(batch: TfModule.Tensor4D): TfModule.Tensor2D;
+  dispose(): void;
+}
+
+/**
+ * Loads a TF.js layers or graph model from a local directory (never from a hub): `model.json`,
+ * its weight shards, and `catalens-model.json`. Weights are read through a file IOHandler, so the
+ * same code serves every backend.
+ */
+export async function loadEncoderModel(tf: Tf, dir: string = DEFAULT_MODEL_DIR): Promise<EncoderModel> {
+  const read = (name: string): Promise<Buffer> =>
+    readFile(join(dir, name)).catch((error: NodeJS.ErrnoException) => {
+      throw new ModelLoadError(dir, `${name}: ${error.code === 'ENOENT' ? 'missing' : error.message}`);
+    });
+  const parsed = modelManifestSchema.safeParse(
+    JSON.parse((await read('catalens-model.json')).toString('utf8')),
+  );
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ModelLoadError(dir, `catalens-model.json ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const manifest = parsed.data;
+  const modelJson = JSON.parse((await read('model.json')).toString('utf8')) as TfModule.io.ModelJSON;
+  const weightSpecs = modelJson.weightsManifest.flatMap((group) => group.weights);
+  const shards = await Promise.all(modelJson.weightsManifest.flatMap((group) => group.paths).map(read));
+  const weights = Buffer.concat(shards);
+  const handler: TfModule.io.IOHandler = {
+    load: () =>
+      Promise.resolve({
+        modelTopology: modelJson.modelTopology,
+        weightSpecs,
+        weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+        format: modelJson.format,
+      }),
+  };
+
+  if (manifest.kind === 'layers') {
+    const full = await tf.loadLayersModel(handler);
+    let layer: TfModule.layers.Layer;
+    try {
+      layer = full.getLayer(manifest.embeddingLayer);
+    } catch {
+      throw new ModelLoadError(
+        dir,
+        `it has no layer "${manifest.embeddingLayer}" (catalens-model.json embeddingLayer)`,
+      );
+    }
+    const embedding = tf.model({ inputs: full.inputs, outputs: layer.output });
+    return {
+      manifest,
+      embed: (batch) =>
+        tf.tidy(() => (embedding.predict(batch) as TfModule.Tensor).reshape([batch.shape[0], -1])),
+      dispose: () => full.dispose(),
+    };
+  }
+  const graph = await tf.loadGraphModel(handler);
+  return {
+    manifest,
+    embed: (batch) =>
+      tf.tidy(() =>
+        (graph.execute(batch, manifest.embeddingLayer) as TfModule.Tensor).reshape([batch.shape[0], -1]),
+      ),
+    dispose: () => graph.dispose(),
+  };
+}

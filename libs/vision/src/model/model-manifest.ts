@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/**
+ * `catalens-model.json`, next to a TF.js `model.json`: what the model expects and where its
+ * embedding is. Preprocessing must match the model's training convention, so it lives with the model.
+ */
+export const modelManifestSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/),
+  kind: z.enum(['layers', 'graph']),
+  inputSize: z.number().int().min(32).max(1024),
+  /** `squash`: resize to a square ignoring aspect; `cover`: centre crop to a square first. */
+  resize: z.enum(['squash', 'cover']),
+  /** Pixel values the model was trained on, mapped linearly from 0..255. */
+  pixelRange: z.tuple([z.number(), z.number()]),
+  /** Layers models: the layer whose output is the embedding. Graph models: the node name. */
+  embeddingLayer: z.string().min(1),
+  embeddingSize: z.number().int().positive(),
+  /** Graph models: the output node of class probabilities, for ConSE. */
+  probabilitiesNode: z.string().optional(),
+  /** Class names, one per output of the classifier (a JSON file next to the model). */
+  labelsFile: z.string().optional(),
+});
+export type ModelManifest = z.infer<typeof modelManifestSchema>;
