@@ -13,7 +13,12 @@ import { parseArgs } from 'node:util';
 
 const require = createRequire(import.meta.url);
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const { values } = parseArgs({ options: { package: { type: 'string' }, out: { type: 'string', default: join(repo, 'models/nsfwjs-mobilenet-v2') } } });
+const { values } = parseArgs({
+  options: {
+    package: { type: 'string' },
+    out: { type: 'string', default: join(repo, 'models/nsfwjs-mobilenet-v2') },
+  },
+});
 if (!values.package) {
   console.error('--package <unpacked nsfwjs package directory> is required');
   process.exit(64);
@@ -23,6 +28,9 @@ const model = require(join(dir, 'model.min.js'));
 const weights = Buffer.from(require(join(dir, 'group1-shard1of1.min.js')), 'base64');
 const manifest = model.weightsManifest.map((group) => ({ ...group, paths: ['weights.bin'] }));
 mkdirSync(values.out, { recursive: true });
-writeFileSync(join(values.out, 'model.json'), JSON.stringify({ format: 'layers-model', modelTopology: model.modelTopology, weightsManifest: manifest }));
+writeFileSync(
+  join(values.out, 'model.json'),
+  JSON.stringify({ format: 'layers-model', modelTopology: model.modelTopology, weightsManifest: manifest }),
+);
 writeFileSync(join(values.out, 'weights.bin'), weights);
 console.log(`${values.out}: model.json + weights.bin (${weights.length} bytes)`);
