@@ -8,6 +8,7 @@ export {
 export { modelManifestSchema, type ModelManifest } from './model/model-manifest';
 export {
   DEFAULT_MODEL_DIR,
+  NSFWJS_MOBILENET_DIR,
   ModelLoadError,
   loadEncoderModel,
   type EncoderModel,

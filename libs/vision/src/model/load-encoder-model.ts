@@ -4,8 +4,13 @@ import type * as TfModule from '@tensorflow/tfjs';
 import type { Tf } from '../backend/select-backend';
 import { modelManifestSchema, type ModelManifest } from './model-manifest';
 
-/** The visual encoder catalens ships (see models/nsfwjs-mobilenet-v2/SOURCE.md). */
-export const DEFAULT_MODEL_DIR = resolve(__dirname, '..', '..', '..', '..', 'models', 'nsfwjs-mobilenet-v2');
+const MODELS = resolve(__dirname, '..', '..', '..', '..', 'models');
+/**
+ * The visual encoder catalens ships: EfficientNet-Lite0 with ImageNet weights (see its SOURCE.md),
+ * chosen over the nsfwjs MobileNetV2 backbone (still loadable) by measured retrieval precision.
+ */
+export const DEFAULT_MODEL_DIR = resolve(MODELS, 'efficientnet-lite0');
+export const NSFWJS_MOBILENET_DIR = resolve(MODELS, 'nsfwjs-mobilenet-v2');
 
 export class ModelLoadError extends Error {
   constructor(dir: string, detail: string) {

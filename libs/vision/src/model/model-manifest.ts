@@ -15,8 +15,8 @@ export const modelManifestSchema = z.strictObject({
   /** Layers models: the layer whose output is the embedding. Graph models: the node name. */
   embeddingLayer: z.string().min(1),
   embeddingSize: z.number().int().positive(),
-  /** Graph models: the output node of class probabilities, for ConSE. */
-  probabilitiesNode: z.string().optional(),
+  /** The layer (or graph node) of class probabilities, for ConSE over `labelsFile`. */
+  probabilitiesLayer: z.string().optional(),
   /** Class names, one per output of the classifier (a JSON file next to the model). */
   labelsFile: z.string().optional(),
 });
