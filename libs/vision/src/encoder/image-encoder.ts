@@ -1,3 +1,4 @@
+import type { Tensor2D } from '@tensorflow/tfjs';
 import type { TfRuntime } from '../backend/select-backend';
 import { selectBackend, type BackendName } from '../backend/select-backend';
 import { loadEncoderModel, type EncoderModel } from '../model/load-encoder-model';
@@ -9,6 +10,13 @@ export const BATCH_SIZES = [1, 4, 8, 16] as const;
 export interface ImageEncoderOptions {
   modelDir?: string;
   backend?: BackendName;
+}
+
+export interface EncodedImage {
+  /** L2-normalized visual vector. */
+  visual: Float32Array;
+  /** Class probabilities, in `labels` order (when asked for). */
+  probabilities?: Float32Array;
 }
 
 /** One image of a batch could not be decoded; the others were not encoded either. */
@@ -60,6 +68,25 @@ export class TfImageEncoder implements ImageEncoder {
   }
 
   async encode(images: readonly Buffer[]): Promise<Float32Array[]> {
+    return (await this.encodeImages(images, false)).map((e) => e.visual);
+  }
+
+  /** Class names of `probabilities`, or null when the model is not a classifier. */
+  get labels(): readonly string[] | null {
+    return this.model.labels;
+  }
+
+  /** Visual vectors plus the classifier's class probabilities (for ConSE), in image order. */
+  async encodeWithProbabilities(images: readonly Buffer[]): Promise<EncodedImage[]> {
+    if (!this.model.labels || !this.model.manifest.probabilitiesLayer) {
+      throw new Error(
+        `model ${this.id} has no class probabilities (catalens-model.json probabilitiesLayer, labelsFile)`,
+      );
+    }
+    return this.encodeImages(images, true);
+  }
+
+  private async encodeImages(images: readonly Buffer[], withProbabilities: boolean): Promise<EncodedImage[]> {
     const pixels = await Promise.all(
       images.map((image, index) =>
         imageToPixels(image, this.model.manifest).catch((error: Error) => {
@@ -67,41 +94,48 @@ export class TfImageEncoder implements ImageEncoder {
         }),
       ),
     );
-    const out: Float32Array[] = [];
+    const out: EncodedImage[] = [];
     const max = BATCH_SIZES[BATCH_SIZES.length - 1]!;
     for (let start = 0; start < pixels.length; start += max) {
-      out.push(...(await this.encodeBatch(pixels.slice(start, start + max))));
+      out.push(...(await this.encodeBatch(pixels.slice(start, start + max), withProbabilities)));
     }
     return out;
   }
 
   /** Time spent in the model alone, for the benchmark's raw-model column. */
   async encodePixels(pixels: readonly Uint8Array[]): Promise<Float32Array[]> {
-    return this.encodeBatch(pixels);
+    return (await this.encodeBatch(pixels, false)).map((e) => e.visual);
   }
 
   get manifest(): EncoderModel['manifest'] {
     return this.model.manifest;
   }
 
-  private async encodeBatch(pixels: readonly Uint8Array[]): Promise<Float32Array[]> {
+  private async encodeBatch(
+    pixels: readonly Uint8Array[],
+    withProbabilities: boolean,
+  ): Promise<EncodedImage[]> {
     const { tf } = this.runtime;
     const { inputSize, pixelRange } = this.model.manifest;
     const padded = BATCH_SIZES.find((s) => s >= pixels.length) ?? pixels.length;
     const buffer = new Float32Array(padded * inputSize * inputSize * 3);
     pixels.forEach((p, row) => writePixels(buffer, row, p, pixelRange));
     const input = tf.tensor4d(buffer, [padded, inputSize, inputSize, 3]);
+    let outputs: { features: Tensor2D; probabilities?: Tensor2D } | undefined;
     try {
-      const features = this.model.embed(input);
-      try {
-        const data = await features.data<'float32'>();
-        const dim = features.shape[1];
-        return pixels.map((_, row) => normalize(data.slice(row * dim, (row + 1) * dim)));
-      } finally {
-        features.dispose();
-      }
+      outputs = this.model.run(input, withProbabilities);
+      const features = await outputs.features.data<'float32'>();
+      const probabilities = outputs.probabilities ? await outputs.probabilities.data<'float32'>() : null;
+      const dim = outputs.features.shape[1];
+      const classes = outputs.probabilities?.shape[1] ?? 0;
+      return pixels.map((_, row) => ({
+        visual: normalize(features.slice(row * dim, (row + 1) * dim)),
+        ...(probabilities ? { probabilities: probabilities.slice(row * classes, (row + 1) * classes) } : {}),
+      }));
     } finally {
       input.dispose();
+      outputs?.features.dispose();
+      outputs?.probabilities?.dispose();
     }
   }
 

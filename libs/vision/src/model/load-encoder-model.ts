@@ -22,7 +22,16 @@ export class ModelLoadError extends Error {
 export interface EncoderModel {
   manifest: ModelManifest;
   /** Maps a [n, size, size, 3] batch to [n, embeddingSize] features. Caller disposes. */
-  embed(batch: TfModule.Tensor4D): TfModule.Tensor2D;
+  /** Class names of the probabilities output, when the model has one. */
+  labels: string[] | null;
+  /**
+   * Runs a [n, size, size, 3] batch: [n, embeddingSize] features, and [n, labels] class
+   * probabilities when asked and available. The caller disposes the returned tensors.
+   */
+  run(
+    batch: TfModule.Tensor4D,
+    withProbabilities: boolean,
+  ): { features: TfModule.Tensor2D; probabilities?: TfModule.Tensor2D };
   dispose(): void;
 }
 
@@ -58,32 +67,62 @@ export async function loadEncoderModel(tf: Tf, dir: string = DEFAULT_MODEL_DIR):
       }),
   };
 
+  let labels: string[] | null = null;
+  if (manifest.labelsFile) {
+    const parsedLabels = JSON.parse((await read(manifest.labelsFile)).toString('utf8')) as unknown;
+    if (!Array.isArray(parsedLabels) || !parsedLabels.every((l) => typeof l === 'string')) {
+      throw new ModelLoadError(dir, `${manifest.labelsFile} must be a JSON list of class names`);
+    }
+    labels = parsedLabels;
+  }
+  const flat = (t: TfModule.Tensor, n: number): TfModule.Tensor2D => t.reshape([n, -1]);
+
   if (manifest.kind === 'layers') {
     const full = await tf.loadLayersModel(handler);
-    let layer: TfModule.layers.Layer;
-    try {
-      layer = full.getLayer(manifest.embeddingLayer);
-    } catch {
-      throw new ModelLoadError(
-        dir,
-        `it has no layer "${manifest.embeddingLayer}" (catalens-model.json embeddingLayer)`,
-      );
-    }
-    const embedding = tf.model({ inputs: full.inputs, outputs: layer.output });
+    const layer = (name: string, field: string): TfModule.layers.Layer => {
+      try {
+        return full.getLayer(name);
+      } catch {
+        throw new ModelLoadError(dir, `it has no layer "${name}" (catalens-model.json ${field})`);
+      }
+    };
+    const features = layer(manifest.embeddingLayer, 'embeddingLayer').output as TfModule.SymbolicTensor;
+    const featuresOnly = tf.model({ inputs: full.inputs, outputs: features });
+    const probs = manifest.probabilitiesLayer
+      ? (layer(manifest.probabilitiesLayer, 'probabilitiesLayer').output as TfModule.SymbolicTensor)
+      : null;
+    const both = probs ? tf.model({ inputs: full.inputs, outputs: [features, probs] }) : null;
     return {
       manifest,
-      embed: (batch) =>
-        tf.tidy(() => (embedding.predict(batch) as TfModule.Tensor).reshape([batch.shape[0], -1])),
+      labels,
+      run: (batch, withProbabilities) =>
+        tf.tidy(() => {
+          const n = batch.shape[0];
+          if (withProbabilities && both) {
+            const [f, p] = both.predict(batch) as TfModule.Tensor[];
+            return { features: flat(f!, n), probabilities: flat(p!, n) };
+          }
+          return { features: flat(featuresOnly.predict(batch) as TfModule.Tensor, n) };
+        }),
       dispose: () => full.dispose(),
     };
   }
   const graph = await tf.loadGraphModel(handler);
   return {
     manifest,
-    embed: (batch) =>
-      tf.tidy(() =>
-        (graph.execute(batch, manifest.embeddingLayer) as TfModule.Tensor).reshape([batch.shape[0], -1]),
-      ),
+    labels,
+    run: (batch, withProbabilities) =>
+      tf.tidy(() => {
+        const n = batch.shape[0];
+        if (withProbabilities && manifest.probabilitiesLayer) {
+          const [f, p] = graph.execute(batch, [
+            manifest.embeddingLayer,
+            manifest.probabilitiesLayer,
+          ]) as TfModule.Tensor[];
+          return { features: flat(f!, n), probabilities: flat(p!, n) };
+        }
+        return { features: flat(graph.execute(batch, manifest.embeddingLayer) as TfModule.Tensor, n) };
+      }),
     dispose: () => graph.dispose(),
   };
 }
