@@ -7,6 +7,7 @@ import {
   MigrationError,
 } from '@catalens/db';
 import { Command, CommanderError } from 'commander';
+import { registerEvalCommand } from './commands/eval.command';
 import { registerKeyCommands } from './commands/keys.command';
 import { registerMigrateCommand } from './commands/migrate.command';
 import { registerTenantCommands } from './commands/tenants.command';
@@ -24,12 +25,13 @@ const USER_ERRORS = [
 
 export function buildProgram(): Command {
   const program = new Command('catalens')
-    .description('catalens operations: database migrations, tenants, API keys')
+    .description('catalens operations: database migrations, tenants, API keys, model evaluation')
     .showHelpAfterError()
     .exitOverride();
   registerMigrateCommand(program);
   registerTenantCommands(program);
   registerKeyCommands(program);
+  registerEvalCommand(program);
   return program;
 }
 

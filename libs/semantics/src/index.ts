@@ -20,3 +20,9 @@ export { Tagger, type Tag, type TagRequest, type TaggerOptions } from './tagging
 export { TextQueryEncoder, tokenize, type EncodedQuery } from './text/text-query-encoder';
 export { ConseProjector, type SemanticProjector } from './projection/conse';
 export { labelVectors } from './projection/label-vectors';
+export {
+  evaluateRetrieval,
+  type EvaluatedImage,
+  type EvaluationScores,
+  type LabelScores,
+} from './evaluation/retrieval-metrics';

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import {
+  ConseProjector,
+  evaluateRetrieval,
+  labelVectors,
+  loadWordVectors,
+  PRODUCTS,
+  REAL_ESTATE,
+  Tagger,
+  TextQueryEncoder,
+  Vocabulary,
+  type EvaluatedImage,
+  type EvaluationScores,
+  type LabelScores,
+} from '@catalens/semantics';
+import { TfImageEncoder } from '@catalens/vision';
+import { CliUsageError } from '../admin/tenant-admin.service';
+import type { LabelledFile } from './labelled-dataset';
+
+export interface EvaluationRequest {
+  images: readonly LabelledFile[];
+  /** label → words that count as a correct tag and form its text query; default: the label itself. */
+  labelWords?: Readonly<Record<string, readonly string[]>>;
+  modelDir?: string;
+  vocabulary: 'products' | 'real-estate';
+  glovePath?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface EvaluationResult {
+  overall: EvaluationScores;
+  perLabel: LabelScores[];
+  modelId: string;
+  projectorId: string;
+  backend: string;
+  vocabulary: string;
+  wordVectors: string;
+  seconds: number;
+}
+
+const BATCH = 16;
+
+/** Embeds labelled images with the shipped pipeline (encoder → ConSE → tags) and scores it. */
+export async function evaluatePipeline(request: EvaluationRequest): Promise<EvaluationResult> {
+  const started = performance.now();
+  const { vectors } = await loadWordVectors(request.glovePath);
+  const words = new Map<string, readonly string[]>();
+  for (const label of new Set(request.images.map((i) => i.label))) {
+    const given = request.labelWords?.[label];
+    words.set(
+      label,
+      (given ?? [label]).map((w) => w.toLowerCase()),
+    );
+  }
+  const unknown = [...words.values()].flat().filter((w) => !w.split(' ').every((p) => vectors.has(p)));
+  if (unknown.length) {
+    throw new CliUsageError(
+      `label words not in the word vectors: ${unknown.join(', ')}; map labels to known words with --label-words`,
+    );
+  }
+  const base = request.vocabulary === 'products' ? PRODUCTS : REAL_ESTATE;
+  // Label words join the vocabulary so that a correct tag is possible at all.
+  const vocabulary = Vocabulary.build(
+    { ...base, terms: [...base.terms, ...[...words.values()].flat()] },
+    vectors,
+  );
+  const tagger = new Tagger(vocabulary, { k: 5, threshold: -1 });
+  const queries = new TextQueryEncoder(vectors, vocabulary);
+
+  const encoder = await TfImageEncoder.create(request.modelDir ? { modelDir: request.modelDir } : {});
+  try {
+    if (!encoder.labels)
+      throw new CliUsageError(`model ${encoder.id} has no class labels, so ConSE cannot project it`);
+    const projector = new ConseProjector(
+      `conse-t10-${encoder.id}`,
+      labelVectors(encoder.labels, vectors).vectors,
+      10,
+    );
+    const evaluated: EvaluatedImage[] = [];
+    for (let start = 0; start < request.images.length; start += BATCH) {
+      const batch = request.images.slice(start, start + BATCH);
+      const encoded = await encoder.encodeWithProbabilities(batch.map((i) => readFileSync(i.file)));
+      encoded.forEach((e, i) => {
+        const semantic = projector.project(e.probabilities!);
+        evaluated.push({
+          label: batch[i]!.label,
+          visual: e.visual,
+          semantic,
+          tags: tagger.tag(semantic).map((t) => t.term),
+        });
+      });
+      request.onProgress?.(evaluated.length, request.images.length);
+    }
+    const labelQueries = new Map([...words].map(([label, w]) => [label, queries.encode(w.join(' ')).vector]));
+    const scores = evaluateRetrieval(evaluated, words, labelQueries);
+    return {
+      ...scores,
+      modelId: encoder.id,
+      projectorId: projector.id,
+      backend: encoder.backend,
+      vocabulary: request.vocabulary,
+      wordVectors: vectors.source,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    await encoder.close();
+  }
+}
+
+export function evaluationReport(result: EvaluationResult, title: string, date: string): string {
+  const f = (x: number): string => x.toFixed(3);
+  return [
+    `# Evaluation — ${title}`,
+    '',
+    `${date} · model \`${result.modelId}\` · projector \`${result.projectorId}\` · vocabulary \`${result.vocabulary}\` (+ label words) · backend ${result.backend} · ${result.overall.n} images · ${result.seconds.toFixed(0)} s`,
+    '',
+    '| tagP1 | tagP5 | textR10 | simP10 | n |',
+    '|---|---|---|---|---|',
+    `| ${f(result.overall.tagP1)} | ${f(result.overall.tagP5)} | ${f(result.overall.textR10)} | ${f(result.overall.simP10)} | ${result.overall.n} |`,
+    '',
+    '| label | n | tagP1 | tagP5 | textR10 | simP10 |',
+    '|---|---|---|---|---|---|',
+    ...result.perLabel.map(
+      (l) => `| ${l.label} | ${l.n} | ${f(l.tagP1)} | ${f(l.tagP5)} | ${f(l.textR10)} | ${f(l.simP10)} |`,
+    ),
+    '',
+    "tagP1/tagP5: a top-1/top-5 tag is one of the label's words. textR10: the label's words as a text query, share of that",
+    "label's images in the top 10. simP10: share of the 10 visually nearest other images with the same label.",
+    '',
+  ].join('\n');
+}
