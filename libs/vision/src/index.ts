@@ -22,3 +22,4 @@ export {
   type ImageEncoder,
   type ImageEncoderOptions,
 } from './encoder/image-encoder';
+export { WorkerPoolImageEncoder } from './encoder/worker-pool-encoder';

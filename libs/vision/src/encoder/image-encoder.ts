@@ -23,7 +23,7 @@ export interface EncodedImage {
 export class ImageDecodeError extends Error {
   constructor(
     readonly index: number,
-    detail: string,
+    readonly detail: string,
   ) {
     super(
       `image ${index} of the batch cannot be decoded: ${detail}; ingest normalizes images, so this one bypassed it or is corrupt`,

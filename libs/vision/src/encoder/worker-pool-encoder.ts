@@ -1,0 +1,169 @@
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { BackendName } from '../backend/select-backend';
+import type { WorkerRequest, WorkerResponse } from './encoder-worker';
+import {
+  ImageDecodeError,
+  type EncodedImage,
+  type ImageEncoder,
+  type ImageEncoderOptions,
+} from './image-encoder';
+
+interface PoolWorker {
+  worker: Worker;
+  busy: number;
+}
+interface Pending {
+  resolve(encoded: EncodedImage[]): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Runs one TF.js instance per worker thread. The WebAssembly backend is single-threaded in Node,
+ * so this is how one process uses every core; with a native backend one worker is enough.
+ * Each call goes to the least busy worker; batches larger than `chunk` are split across workers.
+ */
+export class WorkerPoolImageEncoder implements ImageEncoder {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+
+  private constructor(
+    private readonly workers: PoolWorker[],
+    readonly id: string,
+    readonly dim: number,
+    readonly backend: BackendName,
+    readonly labels: readonly string[] | null,
+    private readonly chunk: number,
+  ) {
+    for (const w of workers) {
+      w.worker.on('message', (message: WorkerResponse) => this.settle(message));
+      w.worker.on('error', (error) => this.failAll(error));
+      w.worker.on('exit', (code) => {
+        if (!this.closed) this.failAll(new Error(`an encoder worker exited with code ${code}`));
+      });
+    }
+  }
+
+  static async create(
+    options: ImageEncoderOptions & { workers?: number; chunk?: number } = {},
+  ): Promise<WorkerPoolImageEncoder> {
+    const count = options.workers ?? availableParallelism();
+    // Worker threads need JavaScript: from sources (tests) they run the compiled worker in dist/.
+    const script = __filename.endsWith('.ts')
+      ? join(__dirname, '..', '..', 'dist', 'encoder', 'encoder-worker.js')
+      : join(__dirname, 'encoder-worker.js');
+    const workerData: ImageEncoderOptions = {
+      ...(options.modelDir ? { modelDir: options.modelDir } : {}),
+      ...(options.backend ? { backend: options.backend } : {}),
+    };
+    const started = await Promise.all(
+      Array.from({ length: count }, () => {
+        const worker = new Worker(script, { workerData, stderr: false });
+        return new Promise<{ worker: Worker; ready: Extract<WorkerResponse, { ready: true }> }>(
+          (resolve, reject) => {
+            worker.once('message', (m: WorkerResponse) =>
+              'ready' in m
+                ? resolve({ worker, ready: m })
+                : reject(new Error('encoder worker spoke before it was ready')),
+            );
+            worker.once('error', reject);
+            worker.once('exit', (code) =>
+              reject(new Error(`encoder worker exited with code ${code} while loading the model`)),
+            );
+          },
+        );
+      }),
+    );
+    const first = started[0]!.ready;
+    return new WorkerPoolImageEncoder(
+      started.map((s) => ({ worker: s.worker, busy: 0 })),
+      first.id,
+      first.dim,
+      first.backend as BackendName,
+      first.labels,
+      options.chunk ?? 8,
+    );
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  async encode(images: readonly Buffer[]): Promise<Float32Array[]> {
+    return (await this.run(images, false)).map((e) => e.visual);
+  }
+
+  async encodeWithProbabilities(images: readonly Buffer[]): Promise<EncodedImage[]> {
+    return this.run(images, true);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    this.failAll(new Error('the encoder pool was closed'));
+  }
+
+  private async run(images: readonly Buffer[], withProbabilities: boolean): Promise<EncodedImage[]> {
+    if (this.closed) throw new Error('the encoder pool is closed');
+    const chunks: Buffer[][] = [];
+    for (let i = 0; i < images.length; i += this.chunk) chunks.push(images.slice(i, i + this.chunk));
+    const results = await Promise.all(
+      chunks.map((chunk, c) =>
+        this.send(chunk, withProbabilities).catch((error: Error) => {
+          if (error instanceof ImageDecodeError)
+            throw new ImageDecodeError(c * this.chunk + error.index, error.detail);
+          throw error;
+        }),
+      ),
+    );
+    return results.flat();
+  }
+
+  private send(images: Buffer[], withProbabilities: boolean): Promise<EncodedImage[]> {
+    const target = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const id = this.nextId++;
+    target.busy++;
+    // Copies, so the caller's buffers stay usable; the copies are transferred, not cloned again.
+    const copies = images.map((b) => new Uint8Array(b));
+    return new Promise<EncodedImage[]>((resolve, reject) => {
+      this.pending.set(id, {
+        resolve: (e) => {
+          target.busy--;
+          resolve(e);
+        },
+        reject: (e) => {
+          target.busy--;
+          reject(e);
+        },
+      });
+      const request: WorkerRequest = { id, images: copies, withProbabilities };
+      target.worker.postMessage(
+        request,
+        copies.map((c) => c.buffer),
+      );
+    });
+  }
+
+  private settle(message: WorkerResponse): void {
+    if ('ready' in message) return;
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    this.pending.delete(message.id);
+    if ('encoded' in message) pending.resolve(message.encoded);
+    else if (message.error.name === 'ImageDecodeError' && message.error.index !== undefined) {
+      pending.reject(
+        new ImageDecodeError(message.error.index, message.error.detail ?? message.error.message),
+      );
+    } else pending.reject(Object.assign(new Error(message.error.message), { name: message.error.name }));
+  }
+
+  private failAll(error: Error): void {
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      p.reject(error);
+    }
+  }
+}
