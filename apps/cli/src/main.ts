@@ -7,6 +7,7 @@ import {
   MigrationError,
 } from '@catalens/db';
 import { Command, CommanderError } from 'commander';
+import { registerEmbedMapCommand } from './commands/embed-map.command';
 import { registerEvalCommand } from './commands/eval.command';
 import { registerKeyCommands } from './commands/keys.command';
 import { registerMigrateCommand } from './commands/migrate.command';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerTenantCommands(program);
   registerKeyCommands(program);
   registerEvalCommand(program);
+  registerEmbedMapCommand(program);
   return program;
 }
 
