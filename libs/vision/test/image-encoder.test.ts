@@ -78,8 +78,15 @@ describe('backend selection', () => {
     const runtime = await selectBackend('cpu');
     expect(runtime.backend).toBe('cpu');
     expect(runtime.tf.getBackend()).toBe('cpu');
-    await selectBackend('wasm'); // leave the process on the fast backend for the other tests
   });
+
+  it('keeps an encoder on its own backend after something else switched the thread to another', async () => {
+    const encoder = await TfImageEncoder.create({ backend: 'wasm' });
+    const runtime = await selectBackend('cpu');
+    await encoder.encode([await syntheticPhoto(3)]);
+    expect(runtime.tf.getBackend()).toBe('wasm');
+    await encoder.close();
+  }, 60_000);
 
   it('explains why a backend that is not installed cannot start', async () => {
     await expect(selectBackend('tensorflow-gpu')).rejects.toThrow(

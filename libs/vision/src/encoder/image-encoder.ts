@@ -115,7 +115,10 @@ export class TfImageEncoder implements ImageEncoder {
     pixels: readonly Uint8Array[],
     withProbabilities: boolean,
   ): Promise<EncodedImage[]> {
-    const { tf } = this.runtime;
+    const { tf, backend } = this.runtime;
+    // A TF.js instance has one active backend per thread; another encoder may have switched it.
+    if ((backend === 'wasm' || backend === 'cpu') && tf.getBackend() !== backend)
+      await tf.setBackend(backend);
     const { inputSize, pixelRange } = this.model.manifest;
     const padded = BATCH_SIZES.find((s) => s >= pixels.length) ?? pixels.length;
     const buffer = new Float32Array(padded * inputSize * inputSize * 3);
