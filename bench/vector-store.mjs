@@ -16,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { idOf, normalize, percentile as pct, prng } from './support/clustered-vectors.mjs';
 
 const require = createRequire(import.meta.url);
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,38 +36,6 @@ const Q = Number(values.queries);
 const K = 10;
 const TENANTS = 10;
 
-function prng(seed) {
-  let s = seed >>> 0;
-  const uniform = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const gauss = () => Math.sqrt(-2 * Math.log(uniform() || 1e-12)) * Math.cos(2 * Math.PI * uniform());
-  return { uniform, gauss };
-}
-
-function normalize(v) {
-  let n = 0;
-  for (const x of v) n += x * x;
-  n = Math.sqrt(n);
-  for (let i = 0; i < v.length; i++) v[i] /= n;
-  return v;
-}
-
-/** Deterministic UUID-shaped id for point i (uniform first byte, as real v5 ids are). */
-function idOf(i) {
-  const h = (Math.imul(i + 1, 0x9e3779b1) >>> 0).toString(16).padStart(8, '0');
-  const j = i.toString(16).padStart(12, '0');
-  return `${h}-0000-4000-8000-${j}`;
-}
-
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
-};
 const fmt = (x, d = 2) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const du = (path) => Number(execFileSync('du', ['-sk', path]).toString().split('\t')[0]) * 1024;
 
