@@ -74,4 +74,52 @@ describeWithDataset('clothing', 'catalens eval on real photos', () => {
     expect(scores.simP10).toBeGreaterThan(0.1); // above chance for 10 labels
     expect(readFileSync(report, 'utf8')).toContain('| shoes | 3 |');
   }, 120_000);
+
+  it('trains a DeViSE head on the training split and evaluates it on the held-out one', async () => {
+    const data = join(datasetDir('clothing')!, 'labels.csv');
+    const words = resolve(REPO_ROOT, 'docs/evaluation/clothing.words.json');
+    const trained = JSON.parse(
+      (
+        await cli([
+          'train',
+          'devise',
+          '--data',
+          data,
+          '--label-words',
+          words,
+          '--out',
+          join(work, 'heads'),
+          '--limit',
+          '6',
+          '--epochs',
+          '10',
+          '--workers',
+          '1',
+        ])
+      ).stdout,
+    ) as { id: string; dir: string; trainImages: number };
+    expect(trained.trainImages).toBe(60);
+    expect(trained.id).toMatch(/^devise-efficientnet-lite0-224-\d{8}-[0-9a-f]{8}$/);
+    const meta = JSON.parse(readFileSync(join(trained.dir, 'devise.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(meta).toMatchObject({ visualModel: 'efficientnet-lite0-224', visualDim: 1280, semanticDim: 100 });
+
+    const { stdout } = await cli([
+      'eval',
+      '--data',
+      data,
+      '--label-words',
+      words,
+      '--devise',
+      trained.dir,
+      '--limit',
+      '3',
+      '--report',
+      join(work, 'devise.md'),
+    ]);
+    expect(JSON.parse(stdout)).toMatchObject({ n: 30 });
+    expect(readFileSync(join(work, 'devise.md'), 'utf8')).toContain(trained.id);
+  }, 240_000);
 });

@@ -12,6 +12,7 @@ import { registerEvalCommand } from './commands/eval.command';
 import { registerKeyCommands } from './commands/keys.command';
 import { registerMigrateCommand } from './commands/migrate.command';
 import { registerTenantCommands } from './commands/tenants.command';
+import { registerTrainCommands } from './commands/train.command';
 import { CliUsageError } from './admin/tenant-admin.service';
 
 /** Errors a user can fix from the message alone: printed without a stack, exit code 2. */
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerKeyCommands(program);
   registerEvalCommand(program);
   registerEmbedMapCommand(program);
+  registerTrainCommands(program);
   return program;
 }
 

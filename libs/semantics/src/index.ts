@@ -20,6 +20,7 @@ export { Tagger, type Tag, type TagRequest, type TaggerOptions } from './tagging
 export { TextQueryEncoder, tokenize, type EncodedQuery } from './text/text-query-encoder';
 export { ConseProjector, type SemanticProjector } from './projection/conse';
 export { labelVectors } from './projection/label-vectors';
+export { DeviseProjector } from './projection/devise';
 export {
   evaluateRetrieval,
   type EvaluatedImage,

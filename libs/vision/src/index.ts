@@ -23,3 +23,11 @@ export {
   type ImageEncoderOptions,
 } from './encoder/image-encoder';
 export { WorkerPoolImageEncoder } from './encoder/worker-pool-encoder';
+export {
+  loadDeviseHead,
+  saveDeviseHead,
+  trainDeviseHead,
+  type DeviseHeadFiles,
+  type DeviseTrainingOptions,
+  type DeviseTrainingSet,
+} from './devise/devise-training';

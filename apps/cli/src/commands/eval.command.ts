@@ -1,15 +1,17 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { CliUsageError } from '../admin/tenant-admin.service';
 import { evaluatePipeline, evaluationReport } from '../ml/evaluation.service';
+import { readLabelWords } from '../ml/label-words';
 import { readLabelledDataset } from '../ml/labelled-dataset';
 
 interface EvalOptions {
   data: string;
   labelWords?: string;
   model?: string;
+  devise?: string;
   vocabulary: string;
   split: string;
   group?: string;
@@ -29,6 +31,7 @@ export function registerEvalCommand(program: Command): void {
       'label → list of words, e.g. {"frontal": ["house", "exterior", "facade"]}',
     )
     .option('--model <dir>', 'model directory (default: the shipped model)')
+    .option('--devise <dir>', 'a DeViSE head from `catalens train devise` (default: zero-shot ConSE)')
     .option('--vocabulary <name>', 'tag vocabulary: products | real-estate', 'products')
     .option('--split <which>', 'held-out (the project split, never trained on) | all', 'held-out')
     .option(
@@ -67,6 +70,7 @@ export function registerEvalCommand(program: Command): void {
         vocabulary: options.vocabulary,
         ...(labelWords ? { labelWords } : {}),
         ...(options.model ? { modelDir: options.model } : {}),
+        ...(options.devise ? { deviseDir: options.devise } : {}),
         ...(process.env.GLOVE_PATH ? { glovePath: process.env.GLOVE_PATH } : {}),
         onProgress: (done) => bar.update(done),
       }).finally(() => bar.stop());
@@ -81,22 +85,4 @@ export function registerEvalCommand(program: Command): void {
       );
       process.stderr.write(`report: ${report}\n`);
     });
-}
-
-function readLabelWords(path: string): Record<string, string[]> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new CliUsageError(`--label-words ${path}: ${(error as Error).message}`);
-  }
-  const ok =
-    parsed !== null &&
-    typeof parsed === 'object' &&
-    !Array.isArray(parsed) &&
-    Object.values(parsed).every(
-      (v) => Array.isArray(v) && v.length > 0 && v.every((w) => typeof w === 'string' && w.trim()),
-    );
-  if (!ok) throw new CliUsageError(`--label-words ${path}: expected {"label": ["word", …], …}`);
-  return parsed as Record<string, string[]>;
 }

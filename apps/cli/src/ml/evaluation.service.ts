@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import {
   ConseProjector,
+  DeviseProjector,
   evaluateRetrieval,
   labelVectors,
   loadWordVectors,
@@ -12,8 +13,9 @@ import {
   type EvaluatedImage,
   type EvaluationScores,
   type LabelScores,
+  type WordVectors,
 } from '@catalens/semantics';
-import { TfImageEncoder } from '@catalens/vision';
+import { loadDeviseHead, TfImageEncoder, type EncodedImage } from '@catalens/vision';
 import { CliUsageError } from '../admin/tenant-admin.service';
 import type { LabelledFile } from './labelled-dataset';
 
@@ -22,6 +24,8 @@ export interface EvaluationRequest {
   /** label → words that count as a correct tag and form its text query; default: the label itself. */
   labelWords?: Readonly<Record<string, readonly string[]>>;
   modelDir?: string;
+  /** A head from `catalens train devise`; without it, zero-shot ConSE over the model's classes. */
+  deviseDir?: string;
   vocabulary: 'products' | 'real-estate';
   glovePath?: string;
   onProgress?: (done: number, total: number) => void;
@@ -69,19 +73,18 @@ export async function evaluatePipeline(request: EvaluationRequest): Promise<Eval
 
   const encoder = await TfImageEncoder.create(request.modelDir ? { modelDir: request.modelDir } : {});
   try {
-    if (!encoder.labels)
-      throw new CliUsageError(`model ${encoder.id} has no class labels, so ConSE cannot project it`);
-    const projector = new ConseProjector(
-      `conse-t10-${encoder.id}`,
-      labelVectors(encoder.labels, vectors).vectors,
-      10,
-    );
+    const projector = request.deviseDir
+      ? deviseProjector(request.deviseDir, encoder.id)
+      : conseProjector(encoder, vectors);
     const evaluated: EvaluatedImage[] = [];
     for (let start = 0; start < request.images.length; start += BATCH) {
       const batch = request.images.slice(start, start + BATCH);
-      const encoded = await encoder.encodeWithProbabilities(batch.map((i) => readFileSync(i.file)));
+      const bytes = batch.map((i) => readFileSync(i.file));
+      const encoded: EncodedImage[] = request.deviseDir
+        ? (await encoder.encode(bytes)).map((visual) => ({ visual }))
+        : await encoder.encodeWithProbabilities(bytes);
       encoded.forEach((e, i) => {
-        const semantic = projector.project(e.probabilities!);
+        const semantic = projector.project(e);
         evaluated.push({
           label: batch[i]!.label,
           visual: e.visual,
@@ -105,6 +108,35 @@ export async function evaluatePipeline(request: EvaluationRequest): Promise<Eval
   } finally {
     await encoder.close();
   }
+}
+
+interface Projection {
+  id: string;
+  project(encoded: EncodedImage): Float32Array;
+}
+
+function conseProjector(encoder: TfImageEncoder, vectors: WordVectors): Projection {
+  if (!encoder.labels)
+    throw new CliUsageError(
+      `model ${encoder.id} has no class labels, so ConSE cannot project it; pass --devise <head>`,
+    );
+  const conse = new ConseProjector(
+    `conse-t10-${encoder.id}`,
+    labelVectors(encoder.labels, vectors).vectors,
+    10,
+  );
+  return { id: conse.id, project: (e) => conse.project(e.probabilities!) };
+}
+
+function deviseProjector(dir: string, encoderId: string): Projection {
+  const head = loadDeviseHead(dir);
+  if (head.meta.visualModel !== encoderId) {
+    throw new CliUsageError(
+      `the DeViSE head in ${dir} was trained on ${String(head.meta.visualModel)} vectors, not ${encoderId}; pass the matching --model`,
+    );
+  }
+  const devise = new DeviseProjector(String(head.meta.id), head.kernel, head.visualDim, head.semanticDim);
+  return { id: devise.id, project: (e) => devise.project(e.visual) };
 }
 
 export function evaluationReport(result: EvaluationResult, title: string, date: string): string {
