@@ -64,7 +64,7 @@ export async function trainDeviseHead(
   });
   const hingeRank = (yTrue: TfModule.Tensor, yPred: TfModule.Tensor): TfModule.Scalar =>
     tf.tidy(() => {
-      const scores = tf.matMul(yPred as TfModule.Tensor2D, targets, false, true); // [b, L]: t_j·Mv
+      const scores = tf.matMul(yPred, targets, false, true); // [b, L]: t_j·Mv
       const own = tf.sum(tf.mul(scores, yTrue), 1, true); // t_l·Mv
       const violations = tf.relu(tf.add(tf.sub(scores, own), margin));
       return tf.mean(tf.sum(tf.mul(violations, tf.sub(1, yTrue)), 1));
