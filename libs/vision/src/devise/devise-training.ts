@@ -138,6 +138,7 @@ export function loadDeviseHead(dir: string): DeviseHeadFiles {
   } catch (error) {
     throw new Error(
       `${dir} is not a DeViSE head (devise.json: ${(error as Error).message}); train one with \`catalens train devise\``,
+      { cause: error },
     );
   }
   if (meta.format !== 'catalens-devise-v1')
