@@ -16,6 +16,7 @@ export {
 export { imageToPixels } from './preprocess/image-to-pixels';
 export {
   BATCH_SIZES,
+  IMAGE_ENCODER,
   ImageDecodeError,
   type EncodedImage,
   TfImageEncoder,

@@ -32,6 +32,9 @@ export class ImageDecodeError extends Error {
   }
 }
 
+/** DI token for the `ImageEncoder` port. */
+export const IMAGE_ENCODER = Symbol('IMAGE_ENCODER');
+
 /** The `ImageEncoder` port: images in, L2-normalized visual vectors out. */
 export interface ImageEncoder {
   /** `modelVersion` component: the model id. */
