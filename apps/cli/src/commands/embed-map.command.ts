@@ -5,7 +5,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import sharp from 'sharp';
 import { CliUsageError } from '../admin/tenant-admin.service';
-import { readLabelledDataset } from '../ml/labelled-dataset';
+import { firstPerLabel, parsePerLabelLimit, readLabelledDataset } from '../ml/labelled-dataset';
 import { projectTo2d, scatterSvg } from '../ml/pca';
 
 export function registerEmbedMapCommand(program: Command): void {
@@ -20,14 +20,8 @@ export function registerEmbedMapCommand(program: Command): void {
       const format = extname(options.out).toLowerCase();
       if (format !== '.svg' && format !== '.png')
         throw new CliUsageError(`--out ${options.out}: use a .svg or .png file name`);
-      const limit = Number(options.limit);
-      if (!(limit > 0)) throw new CliUsageError(`--limit ${options.limit}: use a positive number`);
-      const counts = new Map<string, number>();
-      const images = readLabelledDataset(options.data).filter((i) => {
-        const n = counts.get(i.label) ?? 0;
-        counts.set(i.label, n + 1);
-        return n < limit;
-      });
+      const limit = parsePerLabelLimit(options.limit);
+      const images = firstPerLabel(readLabelledDataset(options.data), limit);
       const encoder = await TfImageEncoder.create(options.model ? { modelDir: options.model } : {});
       const bar = new SingleBar({
         format: 'embed-map [{bar}] {value}/{total} images',

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { CliUsageError } from '../admin/tenant-admin.service';
 import { evaluatePipeline, evaluationReport } from '../ml/evaluation.service';
 import { readLabelWords } from '../ml/label-words';
-import { readLabelledDataset } from '../ml/labelled-dataset';
+import { firstPerLabel, parsePerLabelLimit, readLabelledDataset } from '../ml/labelled-dataset';
 
 interface EvalOptions {
   data: string;
@@ -46,18 +46,12 @@ export function registerEvalCommand(program: Command): void {
       }
       if (options.split !== 'held-out' && options.split !== 'all')
         throw new CliUsageError(`--split ${options.split}: use held-out or all`);
-      const limit = options.limit === undefined ? Infinity : Number(options.limit);
-      if (!(limit > 0)) throw new CliUsageError(`--limit ${options.limit}: use a positive number`);
+      const limit = parsePerLabelLimit(options.limit);
       const labelWords = options.labelWords ? readLabelWords(options.labelWords) : undefined;
 
       const all = readLabelledDataset(options.data, options.group ? { groupColumn: options.group } : {});
       const chosen = all.filter((i) => options.split === 'all' || i.heldOut);
-      const perLabel = new Map<string, number>();
-      const images = chosen.filter((i) => {
-        const n = perLabel.get(i.label) ?? 0;
-        perLabel.set(i.label, n + 1);
-        return n < limit;
-      });
+      const images = firstPerLabel(chosen, limit);
 
       const bar = new SingleBar({
         format: 'eval [{bar}] {value}/{total} images | {eta_formatted} left',

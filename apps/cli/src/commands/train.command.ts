@@ -7,7 +7,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { CliUsageError } from '../admin/tenant-admin.service';
 import { readLabelWords } from '../ml/label-words';
-import { readLabelledDataset } from '../ml/labelled-dataset';
+import { firstPerLabel, parsePerLabelLimit, readLabelledDataset } from '../ml/labelled-dataset';
 
 interface TrainOptions {
   data: string;
@@ -43,16 +43,13 @@ export function registerTrainCommands(program: Command): void {
       if (!Number.isInteger(epochs) || epochs < 1)
         throw new CliUsageError(`--epochs ${options.epochs}: use a positive whole number`);
       const labelWords = options.labelWords ? readLabelWords(options.labelWords) : undefined;
-      const limit = options.limit === undefined ? Infinity : Number(options.limit);
-      if (!(limit > 0)) throw new CliUsageError(`--limit ${options.limit}: use a positive number`);
-      const perLabel = new Map<string, number>();
-      const images = readLabelledDataset(options.data, options.group ? { groupColumn: options.group } : {})
-        .filter((i) => !i.heldOut)
-        .filter((i) => {
-          const n = perLabel.get(i.label) ?? 0;
-          perLabel.set(i.label, n + 1);
-          return n < limit;
-        });
+      const limit = parsePerLabelLimit(options.limit);
+      const images = firstPerLabel(
+        readLabelledDataset(options.data, options.group ? { groupColumn: options.group } : {}).filter(
+          (i) => !i.heldOut,
+        ),
+        limit,
+      );
       const labels = [...new Set(images.map((i) => i.label))].sort();
       if (labels.length < 2)
         throw new CliUsageError(

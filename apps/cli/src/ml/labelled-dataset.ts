@@ -44,3 +44,20 @@ export function readLabelledDataset(csvPath: string, options: { groupColumn?: st
     return { file, label: row.label, heldOut: bucket < HELD_OUT_PERCENT };
   });
 }
+
+/** `--limit`: a positive number of photos per label, or no limit when absent. */
+export function parsePerLabelLimit(value: string | undefined): number {
+  const limit = value === undefined ? Infinity : Number(value);
+  if (!(limit > 0)) throw new CliUsageError(`--limit ${value}: use a positive number`);
+  return limit;
+}
+
+/** The first `limit` images of each label, in file order. */
+export function firstPerLabel<T extends { label: string }>(images: readonly T[], limit: number): T[] {
+  const seen = new Map<string, number>();
+  return images.filter((i) => {
+    const n = seen.get(i.label) ?? 0;
+    seen.set(i.label, n + 1);
+    return n < limit;
+  });
+}
