@@ -7,7 +7,10 @@ const { setImmediate } = require('node:timers');
 const { EmbeddedVectorStore } = require('../../dist');
 
 const [directory, collection] = process.argv.slice(2);
-const store = new EmbeddedVectorStore({ directory, indexAfterWrites: 500 });
+const store = new EmbeddedVectorStore({
+  directory,
+  indexAfterWrites: Number(process.env.INDEX_AFTER_WRITES ?? 500),
+});
 const vector = (n) => Array.from({ length: n }, () => Math.random() * 2 - 1);
 
 async function main() {
