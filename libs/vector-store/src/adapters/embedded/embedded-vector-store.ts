@@ -220,7 +220,7 @@ export class EmbeddedVectorStore implements VectorStore {
   async search(collection: string, request: SearchRequest): Promise<ScoredPoint[]> {
     const c = this.resolve(collection);
     const q = validateSearch(request, c.spec);
-    const where = q.filter ? this.where(c, q.filter) : null;
+    const where = q.filter ? c.compiler.compile(q.filter) : null;
     if (where === false) return [];
     const window = q.offset + q.limit;
     const exact = q.exact || c.zvec.stats.docCount < this.exactSearchBelow;
@@ -259,7 +259,7 @@ export class EmbeddedVectorStore implements VectorStore {
   async scroll(collection: string, request: ScrollRequest): Promise<ScrollPage> {
     const c = this.resolve(collection);
     const q = validateScroll(request, c.spec);
-    const where = q.filter ? this.where(c, q.filter) : null;
+    const where = q.filter ? c.compiler.compile(q.filter) : null;
     if (where === false) return { points: [], nextCursor: null };
     // Walk the id space bucket by bucket (ids sorted by first byte, then within the bucket), so a
     // page costs one bucket's worth of ids rather than the whole collection's.
@@ -352,10 +352,11 @@ export class EmbeddedVectorStore implements VectorStore {
   private resolve(nameOrAlias: string): OpenCollection {
     this.assertOpen();
     validateName(nameOrAlias, 'collection');
+    const open = this.collections.get(nameOrAlias);
+    if (open) return open;
     if (existsSync(join(this.collectionsDir, nameOrAlias, 'spec.json'))) return this.open(nameOrAlias);
     const target = this.aliasFile.read()[nameOrAlias];
     if (target) return this.open(target);
-    this.collections.delete(nameOrAlias);
     throw new CollectionNotFoundError(nameOrAlias);
   }
 
@@ -440,6 +441,7 @@ export class EmbeddedVectorStore implements VectorStore {
     return { id: p.id, vectors: p.vectors, fields };
   }
 
+  /** Validates and compiles a caller's filter (search and scroll get theirs validated with the request). */
   private where(c: OpenCollection, filter: Filter): string | null | false {
     return c.compiler.compile(validateFilter(filter, c.spec.payloadIndexes));
   }
