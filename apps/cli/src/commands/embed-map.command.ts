@@ -1,11 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { TfImageEncoder } from '@catalens/vision';
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import sharp from 'sharp';
 import { CliUsageError } from '../admin/tenant-admin.service';
 import { firstPerLabel, parsePerLabelLimit, readLabelledDataset } from '../ml/labelled-dataset';
+import { encodeFiles } from '../ml/encode-files';
 import { projectTo2d, scatterSvg } from '../ml/pca';
 
 export function registerEmbedMapCommand(program: Command): void {
@@ -23,21 +23,15 @@ export function registerEmbedMapCommand(program: Command): void {
       const limit = parsePerLabelLimit(options.limit);
       const images = firstPerLabel(readLabelledDataset(options.data), limit);
       const encoder = await TfImageEncoder.create(options.model ? { modelDir: options.model } : {});
-      const bar = new SingleBar({
-        format: 'embed-map [{bar}] {value}/{total} images',
-        stream: process.stderr,
-      });
-      bar.start(images.length, 0);
-      const vectors: Float32Array[] = [];
+      let vectors: Float32Array[];
       try {
-        for (let i = 0; i < images.length; i += 16) {
-          vectors.push(
-            ...(await encoder.encode(images.slice(i, i + 16).map((img) => readFileSync(img.file)))),
-          );
-          bar.update(vectors.length);
-        }
+        vectors = await encodeFiles(
+          encoder,
+          images.map((i) => i.file),
+          'embed-map',
+          16,
+        );
       } finally {
-        bar.stop();
         await encoder.close();
       }
       const svg = scatterSvg(

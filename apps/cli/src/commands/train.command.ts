@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadWordVectors } from '@catalens/semantics';
 import { saveDeviseHead, selectBackend, trainDeviseHead, WorkerPoolImageEncoder } from '@catalens/vision';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { CliUsageError } from '../admin/tenant-admin.service';
+import { encodeFiles } from '../ml/encode-files';
 import { readLabelWords } from '../ml/label-words';
 import { firstPerLabel, parsePerLabelLimit, readLabelledDataset } from '../ml/labelled-dataset';
 
@@ -71,21 +71,15 @@ export function registerTrainCommands(program: Command): void {
         ...(options.model ? { modelDir: options.model } : {}),
         ...(options.workers ? { workers: Number(options.workers) } : {}),
       });
-      const bar = new SingleBar({
-        format: 'encode [{bar}] {value}/{total} images | {eta_formatted} left',
-        stream: process.stderr,
-      });
-      const visual: Float32Array[] = [];
+      let visual: Float32Array[];
       try {
-        bar.start(images.length, 0);
-        for (let i = 0; i < images.length; i += 32) {
-          visual.push(
-            ...(await encoder.encode(images.slice(i, i + 32).map((img) => readFileSync(img.file)))),
-          );
-          bar.update(visual.length);
-        }
+        visual = await encodeFiles(
+          encoder,
+          images.map((i) => i.file),
+          'encode',
+          32,
+        );
       } finally {
-        bar.stop();
         await encoder.close();
       }
 

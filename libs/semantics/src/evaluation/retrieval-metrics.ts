@@ -1,3 +1,5 @@
+import { dot } from '../word-vectors/word-vectors';
+
 /**
  * The evaluation metrics of `catalens eval`, over images with one label each. Pure functions:
  * the CLI embeds the images, these score them.
@@ -33,11 +35,7 @@ export interface LabelScores {
   simP10: number;
 }
 
-const dot = (a: Float32Array, b: Float32Array): number => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-};
+const similarity = (a: Float32Array, b: Float32Array): number => dot(a, b, 0, a.length);
 
 /** Indices of the `k` highest scores, best first. */
 function topK(scores: readonly number[], k: number, skip = -1): number[] {
@@ -63,7 +61,7 @@ export function evaluateRetrieval(
   };
   const sim = images.map((image, i) => {
     const nearest = topK(
-      images.map((other) => dot(image.visual, other.visual)),
+      images.map((other) => similarity(image.visual, other.visual)),
       10,
       i,
     );
@@ -78,7 +76,7 @@ export function evaluateRetrieval(
       continue;
     }
     const top = topK(
-      images.map((i) => dot(query, i.semantic)),
+      images.map((i) => similarity(query, i.semantic)),
       10,
     );
     text.set(label, top.filter((j) => images[j]!.label === label).length / Math.min(10, relevant));

@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import type { ImageEncoder } from '@catalens/vision';
+import { SingleBar } from 'cli-progress';
+
+/** Visual vectors of image files, in order, `chunk` files per encoder call, with a progress bar on stderr. */
+export async function encodeFiles(
+  encoder: ImageEncoder,
+  files: readonly string[],
+  title: string,
+  chunk: number,
+): Promise<Float32Array[]> {
+  const bar = new SingleBar({
+    format: `${title} [{bar}] {value}/{total} images | {eta_formatted} left`,
+    stream: process.stderr,
+  });
+  const vectors: Float32Array[] = [];
+  bar.start(files.length, 0);
+  try {
+    for (let i = 0; i < files.length; i += chunk) {
+      vectors.push(...(await encoder.encode(files.slice(i, i + chunk).map((f) => readFileSync(f)))));
+      bar.update(vectors.length);
+    }
+    return vectors;
+  } finally {
+    bar.stop();
+  }
+}
