@@ -47,7 +47,8 @@ export async function startApp(
     child,
     output: () => output,
     stop: async () => {
-      if (child.exitCode !== null) return;
+      // A process that ended by a signal has a signalCode and no exitCode.
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     },

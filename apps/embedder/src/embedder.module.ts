@@ -1,30 +1,100 @@
 import { BUS_READINESS, BusModule, itemTopics } from '@catalens/bus';
-import { DATABASE_READINESS, DatabaseModule } from '@catalens/db';
+import {
+  DATABASE_READINESS,
+  DatabaseModule,
+  ItemIndexRepository,
+  PRISMA_CLIENT,
+  VocabularyRepository,
+  type PrismaClient,
+} from '@catalens/db';
 import { ObservabilityModule, type ReadinessCheck } from '@catalens/observability';
-import { type DynamicModule, Module } from '@nestjs/common';
+import { VECTOR_STORE, createVectorStore, type VectorStore } from '@catalens/vector-store';
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { EMBEDDER_CONFIG, type EmbedderConfig } from './config';
+import { ItemsConsumer } from './consumer/items.consumer';
+import { EmbedderMetrics } from './metrics/embedder-metrics';
+import { EmbeddingRuntime } from './model/embedding-runtime';
+import { ItemIndexingService } from './pipeline/item-indexing.service';
+import { PipelineHealth } from './pipeline/pipeline-health';
+import { ServingCollection } from './pipeline/serving-collection';
+import { TenantTaggers } from './tagging/tenant-taggers';
+
+const STORE_READINESS = Symbol('catalens.StoreReadiness');
+const PIPELINE_READINESS = Symbol('catalens.PipelineReadiness');
+
+@Injectable()
+class VectorStoreLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(VECTOR_STORE) private readonly store: VectorStore) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}
 
 @Module({})
 export class EmbedderModule {
   static forRoot(config: EmbedderConfig): DynamicModule {
     return {
       module: EmbedderModule,
+      // Global so that the observability module can inject the readiness checks defined here.
+      global: true,
+      exports: [STORE_READINESS, PIPELINE_READINESS],
       imports: [
         ObservabilityModule.forRoot({
           app: 'embedder',
           logLevel: config.LOG_LEVEL,
           readiness: {
-            inject: [BUS_READINESS, DATABASE_READINESS],
+            inject: [BUS_READINESS, DATABASE_READINESS, STORE_READINESS, PIPELINE_READINESS],
             useFactory: (...checks: ReadinessCheck[]) => checks,
           },
         }),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         BusModule.forKafka(
-          { clientId: `${config.KAFKA_CLIENT_ID}-embedder`, brokers: config.KAFKA_BROKERS },
+          {
+            clientId: `${config.KAFKA_CLIENT_ID}-embedder`,
+            brokers: config.KAFKA_BROKERS,
+            publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
+          },
           itemTopics(config),
         ),
       ],
-      providers: [{ provide: EMBEDDER_CONFIG, useValue: config }],
+      providers: [
+        { provide: EMBEDDER_CONFIG, useValue: config },
+        { provide: VECTOR_STORE, useFactory: () => createVectorStore(config) },
+        VectorStoreLifecycle,
+        {
+          provide: STORE_READINESS,
+          inject: [VECTOR_STORE],
+          useFactory: (store: VectorStore): ReadinessCheck => ({
+            name: 'vector-store',
+            check: () => store.checkHealth(),
+          }),
+        },
+        {
+          provide: PIPELINE_READINESS,
+          inject: [PipelineHealth],
+          useFactory: (health: PipelineHealth): ReadinessCheck => ({
+            name: 'pipeline',
+            check: () => health.check(),
+          }),
+        },
+        {
+          provide: ItemIndexRepository,
+          inject: [PRISMA_CLIENT],
+          useFactory: (prisma: PrismaClient) => new ItemIndexRepository(prisma),
+        },
+        {
+          provide: VocabularyRepository,
+          inject: [PRISMA_CLIENT],
+          useFactory: (prisma: PrismaClient) => new VocabularyRepository(prisma),
+        },
+        EmbedderMetrics,
+        PipelineHealth,
+        EmbeddingRuntime,
+        TenantTaggers,
+        ServingCollection,
+        ItemIndexingService,
+        ItemsConsumer,
+      ],
     };
   }
 }

@@ -28,6 +28,8 @@ export interface ConsumedBatch {
   topic: string;
   partition: number;
   records: ConsumedRecord[];
+  /** Offset after the partition's last record when fetched (lag = highWatermark − next offset). */
+  highWatermark?: string;
   /** Keeps the group membership alive during long processing. */
   heartbeat(): Promise<void>;
   /** False once the subscription is stopping: finish fast, the uncommitted rest is redelivered. */
@@ -46,6 +48,11 @@ export interface SubscribeOptions {
   fromBeginning?: boolean;
   /** Upper bound of bytes fetched per partition per request. */
   maxBytesPerPartition?: number;
+  /**
+   * Partition batches handled at once (default 1). Each partition's records stay in order; more
+   * than one lets a handler gather records of several partitions into one model batch.
+   */
+  partitionsConcurrently?: number;
 }
 
 export interface Subscription {

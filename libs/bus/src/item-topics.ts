@@ -14,7 +14,11 @@ export function itemTopics(config: {
     {
       topic: config.CATALENS_TOPIC_ITEMS_DLQ,
       partitions: 1,
-      configs: { 'retention.ms': String(4 * config.KAFKA_TOPIC_RETENTION_MS) },
+      configs: {
+        'retention.ms': String(4 * config.KAFKA_TOPIC_RETENTION_MS),
+        // A DLQ record carries the original record base64-encoded (4/3 of its size) plus the error.
+        'max.message.bytes': String(4 * 1024 * 1024),
+      },
     },
   ];
 }

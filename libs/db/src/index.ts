@@ -36,3 +36,10 @@ export {
   type ItemStatus,
   type StoredItem,
 } from './repositories/item.repository';
+export {
+  ItemIndexRepository,
+  type CuratedTags,
+  type IndexedItem,
+  type ItemIndexState,
+} from './repositories/item-index.repository';
+export { VocabularyRepository, type TenantVocabularyRecord } from './repositories/vocabulary.repository';

@@ -18,6 +18,7 @@ export {
   BATCH_SIZES,
   IMAGE_ENCODER,
   ImageDecodeError,
+  type EncodeTiming,
   type EncodedImage,
   TfImageEncoder,
   type ImageEncoder,
@@ -32,3 +33,10 @@ export {
   type DeviseTrainingOptions,
   type DeviseTrainingSet,
 } from './devise/devise-training';
+export { SemanticHeadError, conseHead, deviseHead, type SemanticHead } from './embedding/semantic-head';
+export {
+  ImageEmbedder,
+  modelVersionOf,
+  type ClassifyingImageEncoder,
+  type ImageEmbedding,
+} from './embedding/image-embedder';

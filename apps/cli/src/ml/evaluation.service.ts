@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
-  ConseProjector,
-  DeviseProjector,
   evaluateRetrieval,
-  labelVectors,
   loadWordVectors,
   PRODUCTS,
   REAL_ESTATE,
@@ -15,7 +12,14 @@ import {
   type LabelScores,
   type WordVectors,
 } from '@catalens/semantics';
-import { loadDeviseHead, TfImageEncoder, type EncodedImage } from '@catalens/vision';
+import {
+  SemanticHeadError,
+  TfImageEncoder,
+  conseHead,
+  deviseHead,
+  type EncodedImage,
+  type SemanticHead,
+} from '@catalens/vision';
 import { CliUsageError } from '../admin/tenant-admin.service';
 import type { LabelledFile } from './labelled-dataset';
 
@@ -73,16 +77,14 @@ export async function evaluatePipeline(request: EvaluationRequest): Promise<Eval
 
   const encoder = await TfImageEncoder.create(request.modelDir ? { modelDir: request.modelDir } : {});
   try {
-    const projector = request.deviseDir
-      ? deviseProjector(request.deviseDir, encoder.id)
-      : conseProjector(encoder, vectors);
+    const projector = headFor(request.deviseDir, encoder, vectors);
     const evaluated: EvaluatedImage[] = [];
     for (let start = 0; start < request.images.length; start += BATCH) {
       const batch = request.images.slice(start, start + BATCH);
       const bytes = batch.map((i) => readFileSync(i.file));
-      const encoded: EncodedImage[] = request.deviseDir
-        ? (await encoder.encode(bytes)).map((visual) => ({ visual }))
-        : await encoder.encodeWithProbabilities(bytes);
+      const encoded: EncodedImage[] = projector.needsProbabilities
+        ? await encoder.encodeWithProbabilities(bytes)
+        : (await encoder.encode(bytes)).map((visual) => ({ visual }));
       encoded.forEach((e, i) => {
         const semantic = projector.project(e);
         evaluated.push({
@@ -110,33 +112,15 @@ export async function evaluatePipeline(request: EvaluationRequest): Promise<Eval
   }
 }
 
-interface Projection {
-  id: string;
-  project(encoded: EncodedImage): Float32Array;
-}
-
-function conseProjector(encoder: TfImageEncoder, vectors: WordVectors): Projection {
-  if (!encoder.labels)
-    throw new CliUsageError(
-      `model ${encoder.id} has no class labels, so ConSE cannot project it; pass --devise <head>`,
-    );
-  const conse = new ConseProjector(
-    `conse-t10-${encoder.id}`,
-    labelVectors(encoder.labels, vectors).vectors,
-    10,
-  );
-  return { id: conse.id, project: (e) => conse.project(e.probabilities!) };
-}
-
-function deviseProjector(dir: string, encoderId: string): Projection {
-  const head = loadDeviseHead(dir);
-  if (head.meta.visualModel !== encoderId) {
-    throw new CliUsageError(
-      `the DeViSE head in ${dir} was trained on ${String(head.meta.visualModel)} vectors, not ${encoderId}; pass the matching --model`,
-    );
+/** The semantic head under evaluation; a wrong pairing is a usage error, not a crash. */
+function headFor(deviseDir: string | undefined, encoder: TfImageEncoder, vectors: WordVectors): SemanticHead {
+  try {
+    return deviseDir ? deviseHead(deviseDir, encoder) : conseHead(encoder, vectors);
+  } catch (error) {
+    if (error instanceof SemanticHeadError)
+      throw new CliUsageError(`${error.message} (--devise <head>, --model <dir>)`);
+    throw error;
   }
-  const devise = new DeviseProjector(String(head.meta.id), head.kernel, head.visualDim, head.semanticDim);
-  return { id: devise.id, project: (e) => devise.project(e.visual) };
 }
 
 export function evaluationReport(result: EvaluationResult, title: string, date: string): string {

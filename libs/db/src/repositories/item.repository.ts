@@ -147,7 +147,9 @@ export class ItemRepository {
   async markQueued(tenantId: string, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.prisma.item.updateMany({
-      where: { tenantId, id: { in: ids } },
+      // Only rows still `received`: the embedder may have indexed (or failed) the item already,
+      // between the broker's ack and this update.
+      where: { tenantId, id: { in: ids }, status: 'received' },
       data: { status: 'queued', queuedAt: new Date() },
     });
   }

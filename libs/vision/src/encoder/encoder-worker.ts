@@ -1,12 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { TfImageEncoder, type EncodedImage } from './image-encoder';
+import { TfImageEncoder, type EncodeTiming, type EncodedImage } from './image-encoder';
 import type { ImageEncoderOptions } from './image-encoder';
 
 /** Messages between the pool and a worker. Image bytes and vectors travel as transferred buffers. */
 export type WorkerRequest =
   { id: number; images: Uint8Array[]; withProbabilities: boolean } | { id: number; close: true };
 export type WorkerResponse =
-  | { id: number; encoded: EncodedImage[] }
+  | { id: number; encoded: EncodedImage[]; timing: EncodeTiming }
   | { id: number; error: { name: string; message: string; index?: number; detail?: string } }
   | { ready: true; id: string; dim: number; backend: string; labels: string[] | null };
 
@@ -26,16 +26,13 @@ async function main(): Promise<void> {
       return;
     }
     const images = request.images.map((i) => Buffer.from(i.buffer, i.byteOffset, i.byteLength));
-    const work: Promise<EncodedImage[]> = request.withProbabilities
-      ? encoder.encodeWithProbabilities(images)
-      : encoder.encode(images).then((v) => v.map((visual) => ({ visual })));
-    work.then(
-      (encoded) => {
+    encoder.encodeTimed(images, request.withProbabilities).then(
+      ({ encoded, timing }) => {
         const transfer = encoded.flatMap((e) => [
           e.visual.buffer,
           ...(e.probabilities ? [e.probabilities.buffer] : []),
         ]) as ArrayBuffer[];
-        port.postMessage({ id: request.id, encoded } satisfies WorkerResponse, transfer);
+        port.postMessage({ id: request.id, encoded, timing } satisfies WorkerResponse, transfer);
       },
       (error: Error & { index?: number; detail?: string }) => {
         port.postMessage({

@@ -5,6 +5,7 @@ import type { BackendName } from '../backend/select-backend';
 import type { WorkerRequest, WorkerResponse } from './encoder-worker';
 import {
   ImageDecodeError,
+  type EncodeTiming,
   type EncodedImage,
   type ImageEncoder,
   type ImageEncoderOptions,
@@ -36,6 +37,7 @@ export class WorkerPoolImageEncoder implements ImageEncoder {
     readonly backend: BackendName,
     readonly labels: readonly string[] | null,
     private readonly chunk: number,
+    private readonly onTiming: ((timing: EncodeTiming) => void) | undefined,
   ) {
     for (const w of workers) {
       w.worker.on('message', (message: WorkerResponse) => this.settle(message));
@@ -47,7 +49,12 @@ export class WorkerPoolImageEncoder implements ImageEncoder {
   }
 
   static async create(
-    options: ImageEncoderOptions & { workers?: number; chunk?: number } = {},
+    options: ImageEncoderOptions & {
+      workers?: number;
+      chunk?: number;
+      /** Called once per worker request with its decode and model seconds (for metrics). */
+      onTiming?: (timing: EncodeTiming) => void;
+    } = {},
   ): Promise<WorkerPoolImageEncoder> {
     const count = options.workers ?? availableParallelism();
     // Worker threads need JavaScript: from sources (tests) they run the compiled worker in dist/.
@@ -84,6 +91,7 @@ export class WorkerPoolImageEncoder implements ImageEncoder {
       first.backend as BackendName,
       first.labels,
       options.chunk ?? 8,
+      options.onTiming,
     );
   }
 
@@ -152,8 +160,10 @@ export class WorkerPoolImageEncoder implements ImageEncoder {
     const pending = this.pending.get(message.id);
     if (!pending) return;
     this.pending.delete(message.id);
-    if ('encoded' in message) pending.resolve(message.encoded);
-    else if (message.error.name === 'ImageDecodeError' && message.error.index !== undefined) {
+    if ('encoded' in message) {
+      this.onTiming?.(message.timing);
+      pending.resolve(message.encoded);
+    } else if (message.error.name === 'ImageDecodeError' && message.error.index !== undefined) {
       pending.reject(
         new ImageDecodeError(message.error.index, message.error.detail ?? message.error.message),
       );

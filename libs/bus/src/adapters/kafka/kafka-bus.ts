@@ -206,7 +206,7 @@ export class KafkaBus implements Bus {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
       // kafkajs passes these as bound closures; destructuring them is its documented usage.
       // eslint-disable-next-line @typescript-eslint/unbound-method
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
@@ -225,6 +225,7 @@ export class KafkaBus implements Bus {
           topic: batch.topic,
           partition: batch.partition,
           records,
+          highWatermark: batch.highWatermark,
           heartbeat,
           isRunning: () => isRunning() && !isStale(),
         });

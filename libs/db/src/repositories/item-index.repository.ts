@@ -1,0 +1,124 @@
+import type { PrismaClient } from '../generated/prisma/client';
+import type { ItemStatus } from './item.repository';
+
+/** What the database knows about an item, as the embedder needs it to decide what to do. */
+export interface ItemIndexState {
+  id: string;
+  tenantId: string;
+  contentHash: string | null;
+  status: ItemStatus;
+  modelVersion: string | null;
+}
+
+/** Tags a merchandiser decided on, which re-embedding must respect. */
+export interface CuratedTags {
+  /** Words never to suggest again for this item. */
+  rejected: Set<string>;
+  /** Accepted or manual words: they stay on the item and in its searchable payload. */
+  kept: string[];
+}
+
+export interface IndexedItem {
+  itemId: string;
+  /** The image that was embedded; a row whose image changed since is left alone. */
+  contentHash: string;
+  modelVersion: string;
+  tags: readonly { word: string; score: number }[];
+}
+
+/**
+ * The embedder's side of the items table: status, model version and automatic tags. Writes are
+ * conditional on the content hash, so a record embedded from an older image never marks a newer
+ * image as indexed.
+ */
+export class ItemIndexRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async states(itemIds: readonly string[]): Promise<Map<string, ItemIndexState>> {
+    if (itemIds.length === 0) return new Map();
+    const rows = await this.prisma.item.findMany({
+      where: { id: { in: [...itemIds] } },
+      select: { id: true, tenantId: true, contentHash: true, status: true, modelVersion: true },
+    });
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  async curatedTags(itemIds: readonly string[]): Promise<Map<string, CuratedTags>> {
+    const out = new Map<string, CuratedTags>(itemIds.map((id) => [id, { rejected: new Set(), kept: [] }]));
+    if (itemIds.length === 0) return out;
+    const rows = await this.prisma.tag.findMany({
+      where: {
+        itemId: { in: [...itemIds] },
+        OR: [{ state: { in: ['accepted', 'rejected'] } }, { source: 'manual' }],
+      },
+      select: { itemId: true, word: true, state: true },
+      orderBy: [{ itemId: 'asc' }, { word: 'asc' }],
+    });
+    for (const row of rows) {
+      const curated = out.get(row.itemId)!;
+      if (row.state === 'rejected') curated.rejected.add(row.word);
+      else curated.kept.push(row.word);
+    }
+    return out;
+  }
+
+  /**
+   * Marks items indexed and replaces their automatic suggestions with the new ones, in one
+   * transaction. Accepted, rejected and manual tags are never touched.
+   */
+  async markIndexed(items: readonly IndexedItem[], indexedAt = new Date()): Promise<void> {
+    if (items.length === 0) return;
+    const ids = items.map((i) => i.itemId);
+    await this.prisma.$transaction(async (tx) => {
+      const rows = await tx.item.findMany({
+        where: { id: { in: ids } },
+        select: { id: true, tenantId: true, contentHash: true },
+      });
+      const current = new Map(rows.map((r) => [r.id, r]));
+      const fresh = items.filter((i) => current.get(i.itemId)?.contentHash === i.contentHash);
+      if (fresh.length === 0) return;
+      for (const item of fresh) {
+        await tx.item.update({
+          where: { id: item.itemId },
+          data: { status: 'indexed', modelVersion: item.modelVersion, indexedAt, failureReason: null },
+        });
+      }
+      await tx.tag.deleteMany({
+        where: { itemId: { in: fresh.map((i) => i.itemId) }, source: 'auto', state: 'suggested' },
+      });
+      await tx.tag.createMany({
+        data: fresh.flatMap((item) =>
+          item.tags.map((t) => ({
+            tenantId: current.get(item.itemId)!.tenantId,
+            itemId: item.itemId,
+            word: t.word,
+            score: t.score,
+            source: 'auto' as const,
+          })),
+        ),
+        // A word the merchandiser already decided on keeps its row and its state.
+        skipDuplicates: true,
+      });
+    });
+  }
+
+  /** Records why an item cannot be indexed (undecodable image, invalid record). */
+  async markFailed(itemId: string, contentHash: string | null, reason: string): Promise<void> {
+    await this.prisma.item.updateMany({
+      where: { id: itemId, ...(contentHash ? { contentHash } : {}) },
+      data: { status: 'failed', failureReason: reason.slice(0, 2000) },
+    });
+  }
+
+  /** Items by status (all tenants), for checks and dashboards. */
+  async countByStatus(tenantId?: string): Promise<Record<ItemStatus, number>> {
+    const groups = await this.prisma.item.groupBy({
+      by: ['status'],
+      where: tenantId ? { tenantId } : {},
+      _count: { _all: true },
+    });
+    const out: Record<ItemStatus, number> = { received: 0, queued: 0, indexed: 0, failed: 0 };
+    for (const g of groups) out[g.status] = g._count._all;
+    return out;
+  }
+}

@@ -1,0 +1,62 @@
+import { ConseProjector, DeviseProjector, labelVectors, type WordVectors } from '@catalens/semantics';
+import { loadDeviseHead } from '../devise/devise-training';
+import type { EncodedImage } from '../encoder/image-encoder';
+
+/**
+ * Maps an encoded image into word-vector space. `id` is the second half of the model version:
+ * vectors of different heads never share a collection.
+ */
+export interface SemanticHead {
+  readonly id: string;
+  readonly dim: number;
+  /** ConSE reads the classifier's probabilities; DeViSE only the visual vector. */
+  readonly needsProbabilities: boolean;
+  project(encoded: EncodedImage): Float32Array;
+}
+
+export class SemanticHeadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SemanticHeadError';
+  }
+}
+
+/** ConSE over the image model's own class labels: zero training (Norouzi et al. 2014). */
+export function conseHead(
+  model: { id: string; labels: readonly string[] | null },
+  vectors: WordVectors,
+  topT = 10,
+): SemanticHead {
+  if (!model.labels) {
+    throw new SemanticHeadError(
+      `model ${model.id} has no class labels, so ConSE cannot project it; train a DeViSE head with \`catalens train devise\` and use it instead`,
+    );
+  }
+  const conse = new ConseProjector(`conse-t${topT}`, labelVectors(model.labels, vectors).vectors, topT);
+  return {
+    id: conse.id,
+    dim: conse.dim,
+    needsProbabilities: true,
+    project: (encoded) => {
+      if (!encoded.probabilities) throw new SemanticHeadError('ConSE needs class probabilities');
+      return conse.project(encoded.probabilities);
+    },
+  };
+}
+
+/** A DeViSE head trained by `catalens train devise` for this image model (Frome et al. 2013). */
+export function deviseHead(dir: string, model: { id: string; dim: number }): SemanticHead {
+  const head = loadDeviseHead(dir);
+  if (head.meta.visualModel !== model.id || head.visualDim !== model.dim) {
+    throw new SemanticHeadError(
+      `the DeViSE head in ${dir} was trained on ${String(head.meta.visualModel)} (${head.visualDim}-d) vectors, not ${model.id} (${model.dim}-d); use the image model it was trained for or retrain it`,
+    );
+  }
+  const devise = new DeviseProjector(String(head.meta.id), head.kernel, head.visualDim, head.semanticDim);
+  return {
+    id: devise.id,
+    dim: devise.dim,
+    needsProbabilities: false,
+    project: (encoded) => devise.project(encoded.visual),
+  };
+}

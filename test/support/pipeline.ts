@@ -1,0 +1,130 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { gradientImage } from '../fixtures/images';
+import { type AppProcess, startApp } from './app-process';
+import { type TestDatabase, freshDatabase } from './databases';
+import { datasetDir, readLabels } from './datasets';
+import { kafkaBrokers, uniqueName } from './services';
+import { TEST_PEPPER, seedTenant } from './tenants';
+
+/** Catalog photos: the clothing dataset when present, else generated images (printed once). */
+export async function catalogPhotos(count: number, offset = 0): Promise<{ bytes: Buffer; label: string }[]> {
+  const dir = datasetDir('clothing');
+  if (dir) {
+    return readLabels(dir)
+      .slice(offset, offset + count)
+      .map((p) => ({ bytes: readFileSync(p.file), label: p.label }));
+  }
+  console.warn('pipeline test: ../shared/datasets/clothing not found; using generated images');
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => ({
+      bytes: await gradientImage(160 + ((i + offset) % 97), 120 + ((i + offset) % 53))
+        .rotate((i + offset) * 7)
+        .jpeg()
+        .toBuffer(),
+      label: 'generated',
+    })),
+  );
+}
+
+export interface ItemInput {
+  externalId: string;
+  title: string;
+  category?: string;
+  price?: number;
+  imageBase64: string;
+}
+
+/**
+ * A tenant, its database, a private topic pair and vector-store directory, and the ingest app
+ * as its own process. Embedders are started (and killed) by the test.
+ */
+export class PipelineHarness {
+  readonly topic = uniqueName('test.items');
+  readonly groupId = uniqueName('test.embedder');
+  readonly storeDir = mkdtempSync(join(tmpdir(), 'catalens-store-'));
+  db!: TestDatabase;
+  tenantId!: string;
+  ingestKey!: string;
+  ingest!: AppProcess;
+  private readonly embedders: AppProcess[] = [];
+
+  get dlqTopic(): string {
+    return `${this.topic}.dlq`;
+  }
+
+  private commonEnv(): Record<string, string> {
+    return {
+      DATABASE_URL: this.db.url,
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+      CATALENS_TOPIC_ITEMS: this.topic,
+      CATALENS_TOPIC_ITEMS_DLQ: this.dlqTopic,
+      KAFKA_TOPIC_PARTITIONS: '3',
+    };
+  }
+
+  async start(): Promise<this> {
+    this.db = await freshDatabase('pipeline');
+    const seeded = await seedTenant(this.db.url, 'shop', [['ingest']]);
+    this.tenantId = seeded.tenantId;
+    this.ingestKey = seeded.keys[0]!;
+    this.ingest = await startApp('ingest', {
+      ...this.commonEnv(),
+      API_KEY_PEPPER: TEST_PEPPER,
+      INGEST_MAX_BODY_BYTES: String(32 * 1024 * 1024),
+    });
+    return this;
+  }
+
+  async startEmbedder(env: Record<string, string> = {}): Promise<AppProcess> {
+    const embedder = await startApp('embedder', {
+      ...this.commonEnv(),
+      KAFKA_GROUP_ID: this.groupId,
+      VECTOR_STORE_DIR: this.storeDir,
+      EMBEDDER_WORKERS: '2',
+      ...env,
+    });
+    this.embedders.push(embedder);
+    return embedder;
+  }
+
+  /** POSTs items in batches; every one must be accepted (202 after the broker acked). */
+  async postItems(items: ItemInput[], batchSize = 25): Promise<void> {
+    for (let i = 0; i < items.length; i += batchSize) {
+      const res = await fetch(`${this.ingest.url}/v1/items`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.ingestKey}` },
+        body: JSON.stringify(items.slice(i, i + batchSize)),
+      });
+      const body = (await res.json()) as { accepted?: number };
+      if (res.status !== 202 || body.accepted !== Math.min(batchSize, items.length - i))
+        throw new Error(`ingest answered ${res.status}: ${JSON.stringify(body).slice(0, 500)}`);
+    }
+  }
+
+  async query<R extends object>(sql: string, params: unknown[] = []): Promise<R[]> {
+    const pg = new Client({ connectionString: this.db.url });
+    await pg.connect();
+    try {
+      return (await pg.query<R>(sql, params)).rows;
+    } finally {
+      await pg.end();
+    }
+  }
+
+  async statusCounts(): Promise<Record<string, number>> {
+    const rows = await this.query<{ status: string; n: string }>(
+      'SELECT status::text, count(*) AS n FROM items GROUP BY status',
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  async stop(): Promise<void> {
+    for (const e of this.embedders) await e.stop().catch(() => undefined);
+    await this.ingest?.stop();
+    await this.db?.drop();
+    rmSync(this.storeDir, { recursive: true, force: true });
+  }
+}
