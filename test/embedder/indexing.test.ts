@@ -44,7 +44,9 @@ describe('embedder: ingest → Kafka → embedder → store and database (three 
          (SELECT 1 FROM tags t WHERE t.item_id = i.id AND t.source = 'auto')`,
     );
     expect(Number(untagged[0]!.n)).toBe(0);
-    const versions = await harness.query<{ model_version: string }>('SELECT DISTINCT model_version FROM items');
+    const versions = await harness.query<{ model_version: string }>(
+      'SELECT DISTINCT model_version FROM items',
+    );
     expect(versions).toEqual([{ model_version: MODEL_VERSION }]);
     expect((await readiness(embedder.url)).status).toBe(200);
     const metrics = await (await fetch(`${embedder.url}/metrics`)).text();

@@ -7,6 +7,7 @@ import {
   MigrationError,
 } from '@catalens/db';
 import { Command, CommanderError } from 'commander';
+import { registerDlqCommands } from './commands/dlq.command';
 import { registerEmbedMapCommand } from './commands/embed-map.command';
 import { registerEvalCommand } from './commands/eval.command';
 import { registerKeyCommands } from './commands/keys.command';
@@ -27,7 +28,9 @@ const USER_ERRORS = [
 
 export function buildProgram(): Command {
   const program = new Command('catalens')
-    .description('catalens operations: database migrations, tenants, API keys, model evaluation')
+    .description(
+      'catalens operations: database migrations, tenants, API keys, model evaluation and training, dead letters',
+    )
     .showHelpAfterError()
     .exitOverride();
   registerMigrateCommand(program);
@@ -36,6 +39,7 @@ export function buildProgram(): Command {
   registerEvalCommand(program);
   registerEmbedMapCommand(program);
   registerTrainCommands(program);
+  registerDlqCommands(program);
   return program;
 }
 

@@ -10,6 +10,8 @@ export const embedderConfigSchema = z.object({
   /** HTTP port for /healthz, /readyz and /metrics only: the embedder serves no API. */
   PORT: env.port(3002),
   KAFKA_GROUP_ID: z.string().min(1).default('catalens-embedder'),
+  /** A crashed embedder's partitions move to the others after this long (broker allows 6–300 s). */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
   /** Alias that names the serving collection; each model version writes `<alias>__<version>`. */
   CATALENS_COLLECTION: z
     .string()

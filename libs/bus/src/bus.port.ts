@@ -53,6 +53,20 @@ export interface SubscribeOptions {
    * than one lets a handler gather records of several partitions into one model batch.
    */
   partitionsConcurrently?: number;
+  /**
+   * How long the group waits for a silent member before giving its partitions to others
+   * (default 30 s): after a crash, its records wait this long for a new owner.
+   */
+  sessionTimeoutMs?: number;
+}
+
+export interface ReadOptions {
+  /** Only records with a broker timestamp at or after this. */
+  since?: Date;
+  /** Called with each fetched batch of records, partition by partition, in offset order. */
+  handle(records: ConsumedRecord[]): Promise<void>;
+  /** Upper bound for the whole read (ms); default 5 minutes. */
+  timeoutMs?: number;
 }
 
 export interface Subscription {
@@ -76,6 +90,11 @@ export interface TopicSpec {
 export interface Bus {
   publish(topic: string, records: BusRecord[]): Promise<PublishAck[]>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /**
+   * Reads a topic from `since` (or its beginning) up to its end as of the call, outside any
+   * consumer group (for replays and audits); resolves with the number of records handed over.
+   */
+  read(topic: string, options: ReadOptions): Promise<number>;
   ensureTopics(specs: TopicSpec[]): Promise<void>;
   /** Resolves when the broker answers; throws BusUnavailableError otherwise. */
   checkHealth(): Promise<void>;

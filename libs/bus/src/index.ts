@@ -5,6 +5,7 @@ export {
   type ConsumedBatch,
   type ConsumedRecord,
   type PublishAck,
+  type ReadOptions,
   type SubscribeOptions,
   type Subscription,
   type TopicSpec,

@@ -3,6 +3,15 @@ import { ContractViolationError } from './errors';
 
 export const DLQ_SCHEMA_V1 = 'catalens.item.dlq.v1';
 
+/**
+ * Headers a DLQ replay puts on the re-published record: if it fails again, its new dead letter
+ * counts on from these (attempts + 1, same first failure time).
+ */
+export const DLQ_REPLAY_HEADERS = {
+  attempts: 'catalens-dlq-attempts',
+  firstFailedAt: 'catalens-dlq-first-failed-at',
+} as const;
+
 /** A record that failed permanently or too often, with everything needed to replay it. */
 export const dlqEnvelopeV1Schema = z.strictObject({
   schema: z.literal(DLQ_SCHEMA_V1),

@@ -13,6 +13,7 @@ export {
   type ItemEnvelopeV1,
 } from './item-envelope';
 export {
+  DLQ_REPLAY_HEADERS,
   DLQ_SCHEMA_V1,
   decodeDlqEnvelope,
   dlqEnvelopeV1Schema,

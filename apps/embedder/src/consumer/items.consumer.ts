@@ -48,6 +48,7 @@ export class ItemsConsumer implements OnApplicationBootstrap, BeforeApplicationS
         fromBeginning: true,
         maxBytesPerPartition: this.config.EMBEDDER_FETCH_MAX_BYTES,
         partitionsConcurrently: this.config.EMBEDDER_PARTITIONS_CONCURRENTLY,
+        sessionTimeoutMs: this.config.KAFKA_SESSION_TIMEOUT_MS,
         handleBatch: (batch) => this.indexing.handle(batch),
       });
       if (this.stopping) {

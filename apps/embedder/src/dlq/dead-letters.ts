@@ -1,16 +1,10 @@
 import type { BusRecord, ConsumedRecord } from '@catalens/bus';
-import { DLQ_SCHEMA_V1, encodeDlqEnvelope } from '@catalens/contracts';
-
-/** Headers a DLQ replay puts on the re-published record, so a repeated failure counts up. */
-export const REPLAY_HEADERS = {
-  attempts: 'catalens-dlq-attempts',
-  firstFailedAt: 'catalens-dlq-first-failed-at',
-} as const;
+import { DLQ_REPLAY_HEADERS, DLQ_SCHEMA_V1, encodeDlqEnvelope } from '@catalens/contracts';
 
 /** The DLQ record for a consumed record that failed permanently: the original, byte for byte. */
 export function deadLetter(record: ConsumedRecord, error: Error, now = new Date()): BusRecord {
-  const previous = Number.parseInt(record.headers[REPLAY_HEADERS.attempts] ?? '0', 10);
-  const first = record.headers[REPLAY_HEADERS.firstFailedAt];
+  const previous = Number.parseInt(record.headers[DLQ_REPLAY_HEADERS.attempts] ?? '0', 10);
+  const first = record.headers[DLQ_REPLAY_HEADERS.firstFailedAt];
   const firstFailedAt =
     first && !Number.isNaN(Date.parse(first)) ? new Date(first).toISOString() : now.toISOString();
   return {

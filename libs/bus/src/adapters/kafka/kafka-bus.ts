@@ -14,6 +14,7 @@ import type {
   BusRecord,
   ConsumedRecord,
   PublishAck,
+  ReadOptions,
   SubscribeOptions,
   Subscription,
   TopicSpec,
@@ -194,7 +195,7 @@ export class KafkaBus implements Bus {
       groupId: options.groupId,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
-      sessionTimeout: 30_000,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
       retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 10 },
     });
@@ -244,6 +245,77 @@ export class KafkaBus implements Bus {
       pause: () => consumer.pause(options.topics.map((topic) => ({ topic }))),
       resume: () => consumer.resume(options.topics.map((topic) => ({ topic }))),
     };
+  }
+
+  async read(topic: string, options: ReadOptions): Promise<number> {
+    const admin = await this.connectedAdmin().catch((error: unknown) => {
+      throw new BusUnavailableError(`cannot reach the broker to read ${topic}: ${String(error)}`, {
+        cause: error,
+      });
+    });
+    const ends = await admin.fetchTopicOffsets(topic);
+    const starts = options.since
+      ? await admin.fetchTopicOffsetsByTimestamp(topic, options.since.getTime())
+      : ends.map((p) => ({ partition: p.partition, offset: p.low }));
+    // A partition is done once the next offset to read reaches its end as of now.
+    const remaining = new Map<number, bigint>();
+    for (const end of ends) {
+      const start = starts.find((s) => s.partition === end.partition)?.offset ?? end.high;
+      const from = BigInt(start === '-1' ? end.high : start);
+      if (from < BigInt(end.high)) remaining.set(end.partition, BigInt(end.high));
+    }
+    if (remaining.size === 0) return 0;
+    const groupId = `${this.options.clientId}-read-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    let count = 0;
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      const done = new Promise<void>((resolve, reject) => {
+        void consumer
+          .run({
+            autoCommit: false,
+            eachBatch: async ({ batch }) => {
+              const end = remaining.get(batch.partition);
+              if (end === undefined) return;
+              const records = batch.messages
+                .filter((m) => BigInt(m.offset) < end)
+                .filter((m) => !options.since || Number(m.timestamp) >= options.since.getTime())
+                .map((m) => ({
+                  topic,
+                  partition: batch.partition,
+                  offset: m.offset,
+                  key: m.key ? m.key.toString('utf8') : null,
+                  value: m.value,
+                  headers: headersOf(m.headers),
+                  timestamp: m.timestamp,
+                }));
+              if (records.length > 0) {
+                await options.handle(records);
+                count += records.length;
+              }
+              if (BigInt(batch.lastOffset()) + 1n >= end) remaining.delete(batch.partition);
+              if (remaining.size === 0) resolve();
+            },
+          })
+          .then(() => {
+            for (const s of starts) {
+              if (remaining.has(s.partition))
+                consumer.seek({ topic, partition: s.partition, offset: s.offset === '-1' ? '0' : s.offset });
+            }
+          }, reject);
+      });
+      await withDeadline(
+        done,
+        options.timeoutMs ?? 300_000,
+        () =>
+          new BusUnavailableError(`reading ${topic} did not finish in ${options.timeoutMs ?? 300_000} ms`),
+      );
+      return count;
+    } finally {
+      await consumer.disconnect().catch(() => undefined);
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+    }
   }
 
   private async connectedAdmin(): Promise<Admin> {

@@ -1,0 +1,113 @@
+import { pointId } from '@catalens/contracts';
+import { EmbeddedVectorStore } from '@catalens/vector-store';
+import { PipelineHarness, catalogPhotos } from '../support/pipeline';
+import { waitFor } from '../support/services';
+
+jest.setTimeout(1_800_000);
+
+/** Rounds of SIGKILL; `bench/chaos.mjs` runs this file with 20. */
+const ROUNDS = Number(process.env.CHAOS_ROUNDS ?? 5);
+const SEED = Number(process.env.CHAOS_SEED ?? Date.now() % 100_000);
+
+/** mulberry32: a small seeded generator, so a failing run can be repeated with CHAOS_SEED. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe(`embedder chaos: SIGKILL mid-batch ${ROUNDS} times (seed ${SEED})`, () => {
+  const harness = new PipelineHarness();
+
+  beforeAll(async () => {
+    await harness.start();
+  });
+  afterAll(async () => {
+    await harness.stop();
+  });
+
+  it('ends with every item indexed exactly once: no point missing or duplicated, rows agreeing with the store', async () => {
+    const next = random(SEED);
+    // Enough backlog that every round kills a working embedder (~60-90 items are indexed per round).
+    const total = Math.max(480, ROUNDS * 95);
+    const photos = await catalogPhotos(total, 500);
+    const items = photos.map((p, i) => ({
+      externalId: `chaos-${i}`,
+      title: `Chaos item ${i}`,
+      price: i,
+      imageBase64: p.bytes.toString('base64'),
+    }));
+    await harness.postItems(items.slice(0, total - 30));
+
+    const kills: string[] = [];
+    let killedWithWorkLeft = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const embedder = await harness.startEmbedder({ KAFKA_SESSION_TIMEOUT_MS: '6000' });
+      if (round === Math.floor(ROUNDS / 2)) await harness.postItems(items.slice(total - 30));
+      const before = (await harness.statusCounts()).indexed ?? 0;
+      // Kill once it is busy: after it indexed something, at a random point of its work.
+      await waitFor(
+        'some progress',
+        async () =>
+          ((await harness.statusCounts()).indexed ?? 0) > before || before === items.length
+            ? true
+            : undefined,
+        120_000,
+        100,
+      );
+      await new Promise((r) => setTimeout(r, next() * 1_500));
+      embedder.child.kill('SIGKILL');
+      await new Promise((r) =>
+        embedder.child.exitCode !== null || embedder.child.signalCode
+          ? r(null)
+          : embedder.child.once('exit', r),
+      );
+      const indexed = (await harness.statusCounts()).indexed ?? 0;
+      kills.push(`round ${round + 1}: killed with ${indexed} of ${items.length} indexed`);
+      if (indexed < items.length) killedWithWorkLeft++;
+    }
+    // Every kill must have hit a working embedder, or the round proved nothing.
+    expect(killedWithWorkLeft).toBe(ROUNDS);
+    console.log(`chaos seed ${SEED}\n${kills.join('\n')}`);
+
+    const last = await harness.startEmbedder();
+    await waitFor(
+      `all ${items.length} items indexed`,
+      async () => ((await harness.statusCounts()).indexed === items.length ? true : undefined),
+      600_000,
+      1_000,
+    );
+    await last.stop();
+    expect(await harness.statusCounts()).toEqual({ indexed: items.length });
+
+    const rows = await harness.query<{ id: string; content_hash: string }>(
+      'SELECT id::text, content_hash FROM items',
+    );
+    const store = new EmbeddedVectorStore({ directory: harness.storeDir });
+    try {
+      expect(await store.count('items')).toBe(items.length);
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await store.scroll('items', { limit: 64, ...(cursor ? { cursor } : {}) });
+        for (const p of page.points) ids.push(p.id);
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(new Set(ids)).toEqual(new Set(rows.map((r) => pointId(harness.tenantId, r.id))));
+      const points = await store.retrieve(
+        'items',
+        rows.map((r) => pointId(harness.tenantId, r.id)),
+      );
+      const hashOf = new Map(points.map((p) => [p.payload.itemId, p.payload.contentHash]));
+      for (const row of rows) expect(hashOf.get(row.id)).toBe(row.content_hash);
+    } finally {
+      await store.close();
+    }
+  });
+});
