@@ -12,6 +12,7 @@ import { registerEmbedMapCommand } from './commands/embed-map.command';
 import { registerEvalCommand } from './commands/eval.command';
 import { registerKeyCommands } from './commands/keys.command';
 import { registerMigrateCommand } from './commands/migrate.command';
+import { registerStoreCommands } from './commands/store.command';
 import { registerTenantCommands } from './commands/tenants.command';
 import { registerTrainCommands } from './commands/train.command';
 import { CliUsageError } from './admin/tenant-admin.service';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerEmbedMapCommand(program);
   registerTrainCommands(program);
   registerDlqCommands(program);
+  registerStoreCommands(program);
   return program;
 }
 

@@ -41,6 +41,9 @@ export const vectorStoreEnv = {
   /** Qdrant's REST endpoint; when unset the embedded store under VECTOR_STORE_DIR is used. */
   QDRANT_URL: env.url(['http', 'https']).optional(),
   QDRANT_API_KEY: z.string().min(1).optional(),
+  /** A store server (`catalens store serve`) that shares one embedded store between processes. */
+  VECTOR_STORE_URL: env.url(['http', 'https']).optional(),
+  VECTOR_STORE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Directory of the embedded store (single process: one app owns it). */
   VECTOR_STORE_DIR: z.string().min(1).default('./data/vectors'),
 };

@@ -37,4 +37,10 @@ export {
 } from './adapters/embedded/embedded-vector-store';
 export { QdrantVectorStore, type QdrantVectorStoreOptions } from './adapters/qdrant/qdrant-vector-store';
 export { toQdrantFilter } from './adapters/qdrant/qdrant-filter';
+export { RemoteVectorStore, type RemoteVectorStoreOptions } from './adapters/remote/remote-vector-store';
+export {
+  serveVectorStore,
+  type RunningVectorStoreServer,
+  type VectorStoreServerOptions,
+} from './adapters/remote/vector-store-server';
 export { createVectorStore, type VectorStoreConfig } from './create-vector-store';

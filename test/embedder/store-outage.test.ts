@@ -1,0 +1,92 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { RemoteVectorStore } from '@catalens/vector-store';
+import { freePort, readiness } from '../support/app-process';
+import { PipelineHarness, catalogPhotos } from '../support/pipeline';
+import { REPO_ROOT, waitFor } from '../support/services';
+
+jest.setTimeout(600_000);
+
+/** `catalens store serve` as its own process: the store the embedder reaches over the network. */
+async function storeServer(dir: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [resolve(REPO_ROOT, 'apps/cli/dist/main.js'), 'store', 'serve', '--dir', dir, '--port', String(port)],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH } },
+  );
+  await new Promise<void>((ready, fail) => {
+    child.stdout!.on('data', (c: Buffer) => c.toString().includes('served at') && ready());
+    child.once('exit', (code) => fail(new Error(`store server exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+describe('embedder: the vector store unavailable for 30 s mid-stream', () => {
+  const harness = new PipelineHarness();
+  let server: { url: string; child: ChildProcess } | undefined;
+
+  beforeAll(async () => {
+    await harness.start();
+    server = await storeServer(harness.storeDir);
+  });
+  afterAll(async () => {
+    server?.child.kill('SIGCONT');
+    server?.child.kill('SIGTERM');
+    await harness.stop();
+  });
+
+  it('loses nothing: readiness goes false, nothing is committed past the outage, and it catches up after', async () => {
+    const photos = await catalogPhotos(200, 1200);
+    const items = photos.map((p, i) => ({
+      externalId: `o-${i}`,
+      title: `Outage item ${i}`,
+      imageBase64: p.bytes.toString('base64'),
+    }));
+    const embedder = await harness.startEmbedder({ VECTOR_STORE_URL: server!.url });
+    await harness.postItems(items.slice(0, 100));
+    await waitFor(
+      'the first items indexed',
+      async () => (((await harness.statusCounts()).indexed ?? 0) >= 20 ? true : undefined),
+      120_000,
+      200,
+    );
+
+    // SIGSTOP: the server process is frozen, connections hang, calls time out — a real outage.
+    server!.child.kill('SIGSTOP');
+    const outageStarted = Date.now();
+    await harness.postItems(items.slice(100));
+    const notReady = await waitFor(
+      'readiness to report the store',
+      async () => {
+        const r = await readiness(embedder.url);
+        return r.status === 503 ? r.body : undefined;
+      },
+      60_000,
+      500,
+    );
+    expect(JSON.stringify(notReady)).toMatch(/store|vector/);
+    const indexedDuringOutage = (await harness.statusCounts()).indexed ?? 0;
+    expect(indexedDuringOutage).toBeLessThan(200);
+    await new Promise((r) => setTimeout(r, Math.max(0, 30_000 - (Date.now() - outageStarted))));
+    // Nothing can be marked indexed while no upsert can succeed.
+    expect((await harness.statusCounts()).indexed ?? 0).toBe(indexedDuringOutage);
+    server!.child.kill('SIGCONT');
+
+    await waitFor(
+      'all 200 indexed',
+      async () => ((await harness.statusCounts()).indexed === 200 ? true : undefined),
+      300_000,
+      1_000,
+    );
+    await waitFor(
+      'ready again',
+      async () => ((await readiness(embedder.url)).status === 200 ? true : undefined),
+      60_000,
+      500,
+    );
+    const metrics = await (await fetch(`${embedder.url}/metrics`)).text();
+    expect(metrics).toMatch(/catalens_embedder_transient_retries_total\{stage="store"[^}]*\} [1-9]/);
+    expect(await new RemoteVectorStore({ url: server!.url }).count('items')).toBe(200);
+  });
+});
