@@ -16,7 +16,7 @@ async function storeServer(dir: string): Promise<{ url: string; child: ChildProc
     { stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH } },
   );
   await new Promise<void>((ready, fail) => {
-    child.stdout!.on('data', (c: Buffer) => c.toString().includes('served at') && ready());
+    child.stdout.on('data', (c: Buffer) => c.toString().includes('served at') && ready());
     child.once('exit', (code) => fail(new Error(`store server exited with ${code}`)));
   });
   return { url: `http://127.0.0.1:${port}`, child };

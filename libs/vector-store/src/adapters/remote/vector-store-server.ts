@@ -96,8 +96,8 @@ export async function serveVectorStore(
           throw new VectorStoreInputError('(body)', 'not JSON');
         }
         if (!Array.isArray(args)) throw new VectorStoreInputError('args', 'expected an array of arguments');
-        const call = store[method as RemoteMethod] as (...a: unknown[]) => Promise<unknown>;
-        const result = await call.apply(store, args);
+        const call = (store[method as RemoteMethod] as (...a: unknown[]) => Promise<unknown>).bind(store);
+        const result = await call(...(args as unknown[]));
         send(res, 200, { result: toWire(result ?? null) });
       } catch (error) {
         const { status, body } = errorBody(error);
