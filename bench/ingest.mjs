@@ -6,18 +6,15 @@
 //
 // Needs the local services (it starts them via scripts/) and uses real catalog photos from
 // ../shared/datasets/clothing when present (generated images otherwise, said in the output).
-import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchDatabase, loadPhotos, repo, servicesUp, startApp } from './support/bench-env.mjs';
 
 const require = createRequire(import.meta.url);
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
     items: { type: 'string', default: '1000' },
@@ -29,54 +26,17 @@ const N = Number(values.items);
 const BATCH = Number(values.batch);
 const CONCURRENCY = Number(values.concurrency);
 
-for (const s of ['kafka.sh', 'postgres.sh']) {
-  if (spawnSync('bash', [join(repo, 'scripts', s), 'up'], { stdio: 'inherit' }).status !== 0) process.exit(1);
-}
-const { Client } = require('pg');
-const sharp = require('sharp');
+servicesUp();
 const { Kafka, logLevel } = require('kafkajs');
-const { migrate, defaultMigrationsDir, createPrismaClient, TenantRepository, ApiKeyRepository } = require(
-  join(repo, 'libs/db/dist'),
-);
 const { normalizeImage } = require(join(repo, 'libs/imaging/dist'));
 const { encodeItemEnvelope, itemKey } = require(join(repo, 'libs/contracts/dist'));
 
-// ── payloads ──
-const datasets = join(repo, '../shared/datasets/clothing');
-let photos;
-if (existsSync(join(datasets, 'labels.csv'))) {
-  const rows = readFileSync(join(datasets, 'labels.csv'), 'utf8').trim().split('\n').slice(1);
-  photos = rows.slice(0, N).map((r) => readFileSync(join(datasets, r.split(',')[0])));
-  console.log(`payloads: ${photos.length} real photos from ../shared/datasets/clothing`);
-} else {
-  photos = await Promise.all(
-    Array.from({ length: N }, (_, i) =>
-      sharp({
-        create: { width: 320, height: 320, channels: 3, background: { r: i % 255, g: (i * 7) % 255, b: 90 } },
-      })
-        .jpeg()
-        .toBuffer(),
-    ),
-  );
-  console.log(`payloads: ${N} generated images (../shared/datasets absent)`);
-}
-while (photos.length < N) photos.push(photos[photos.length % photos.length]);
-
-// ── database, tenant, topic ──
-const adminUrl = spawnSync('bash', [join(repo, 'scripts/postgres.sh'), 'url'], {
-  encoding: 'utf8',
-}).stdout.trim();
-const dbName = `bench_${Date.now().toString(36)}`;
-const admin = new Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${dbName}`);
-const dbUrl = Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString();
-await migrate(dbUrl, defaultMigrationsDir());
-const pepper = randomBytes(16).toString('hex');
-const prisma = createPrismaClient({ url: dbUrl, poolSize: 1 });
-const tenant = await new TenantRepository(prisma).create('bench', 'bench');
-const { key } = await new ApiKeyRepository(prisma, pepper).create(tenant.id, ['ingest']);
-await prisma.$disconnect();
+// ── payloads, database, tenant ──
+const { photos, source } = await loadPhotos(N);
+console.log(`payloads: ${source}`);
+const db = await benchDatabase();
+const { url: dbUrl, pepper, key } = db;
+const tenant = { id: db.tenantId };
 const suffix = randomBytes(3).toString('hex');
 const topic = `bench.items.${suffix}`;
 const kafka = new Kafka({ brokers: ['127.0.0.1:9092'], logLevel: logLevel.NOTHING });
@@ -148,31 +108,14 @@ await Promise.all(
 const normalizeSeconds = (performance.now() - t0) / 1000;
 
 // ── the ingest service, as its own process ──
-const port = 39000 + Math.floor(Math.random() * 1000);
-const app = spawn(process.execPath, [join(repo, 'apps/ingest/dist/main.js')], {
-  env: {
-    PATH: process.env.PATH,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: dbUrl,
-    API_KEY_PEPPER: pepper,
-    KAFKA_BROKERS: '127.0.0.1:9092',
-    CATALENS_TOPIC_ITEMS: topic,
-    CATALENS_TOPIC_ITEMS_DLQ: `${topic}.dlq`,
-  },
-  stdio: ['ignore', 'inherit', 'inherit'],
+const app = await startApp('ingest', {
+  DATABASE_URL: dbUrl,
+  API_KEY_PEPPER: pepper,
+  KAFKA_BROKERS: '127.0.0.1:9092',
+  CATALENS_TOPIC_ITEMS: topic,
+  CATALENS_TOPIC_ITEMS_DLQ: `${topic}.dlq`,
 });
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(`${base}/readyz`)).ok) break;
-  } catch {
-    // not listening yet
-  }
-  if (i > 150) throw new Error('ingest did not become ready');
-  await new Promise((r) => setTimeout(r, 200));
-}
+const base = app.url;
 const bodies = photos.map((p, i) => ({
   externalId: `svc-${i}`,
   title: `Bench item ${i}`,
@@ -189,12 +132,10 @@ const serviceSeconds = await runBatches(N, async (a, b) => {
 });
 const metrics = await (await fetch(`${base}/metrics`)).text();
 const sum = (name) => Number(new RegExp(`${name}_sum\\{[^}]*\\} ([0-9.e+-]+)`).exec(metrics)?.[1] ?? NaN);
-app.kill('SIGTERM');
-await new Promise((r) => app.once('exit', r));
+await app.stop();
 await kadmin.deleteTopics({ topics: [topic, `${topic}.raw`, `${topic}.dlq`] }).catch(() => undefined);
 await kadmin.disconnect();
-await admin.query(`DROP DATABASE ${dbName} WITH (FORCE)`);
-await admin.end();
+await db.drop();
 
 const rawRate = N / rawSeconds;
 const serviceRate = accepted / serviceSeconds;

@@ -1,38 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { RemoteVectorStore } from '@catalens/vector-store';
-import { freePort, readiness } from '../support/app-process';
+import { readiness } from '../support/app-process';
 import { PipelineHarness, catalogPhotos } from '../support/pipeline';
-import { REPO_ROOT, waitFor } from '../support/services';
+import { waitFor } from '../support/services';
+import { startStoreServer } from '../support/store-server';
 
 jest.setTimeout(600_000);
 
-/** `catalens store serve` as its own process: the store the embedder reaches over the network. */
-async function storeServer(dir: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [resolve(REPO_ROOT, 'apps/cli/dist/main.js'), 'store', 'serve', '--dir', dir, '--port', String(port)],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH } },
-  );
-  await new Promise<void>((ready, fail) => {
-    child.stdout.on('data', (c: Buffer) => c.toString().includes('served at') && ready());
-    child.once('exit', (code) => fail(new Error(`store server exited with ${code}`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, child };
-}
-
 describe('embedder: the vector store unavailable for 30 s mid-stream', () => {
   const harness = new PipelineHarness();
-  let server: { url: string; child: ChildProcess } | undefined;
+  let server: Awaited<ReturnType<typeof startStoreServer>> | undefined;
 
   beforeAll(async () => {
     await harness.start();
-    server = await storeServer(harness.storeDir);
+    server = await startStoreServer(harness.storeDir);
   });
   afterAll(async () => {
-    server?.child.kill('SIGCONT');
-    server?.child.kill('SIGTERM');
+    await server?.stop();
     await harness.stop();
   });
 

@@ -12,6 +12,7 @@ import { registerEmbedMapCommand } from './commands/embed-map.command';
 import { registerEvalCommand } from './commands/eval.command';
 import { registerKeyCommands } from './commands/keys.command';
 import { registerMigrateCommand } from './commands/migrate.command';
+import { registerReindexCommand } from './commands/reindex.command';
 import { registerStoreCommands } from './commands/store.command';
 import { registerTenantCommands } from './commands/tenants.command';
 import { registerTrainCommands } from './commands/train.command';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerTrainCommands(program);
   registerDlqCommands(program);
   registerStoreCommands(program);
+  registerReindexCommand(program);
   return program;
 }
 

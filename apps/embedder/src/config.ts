@@ -19,7 +19,10 @@ export const embedderConfigSchema = z.object({
     .default('items'),
   /** Image model directory (catalens-model.json); default: the shipped EfficientNet-Lite0. */
   MODEL_DIR: z.string().min(1).optional(),
-  /** `conse` (zero-shot, the model's classes) or a DeViSE head directory from `catalens train devise`. */
+  /**
+   * `conse` (zero-shot over the model's classes, top 10), `conse-t<N>` (top N), or a DeViSE head
+   * directory from `catalens train devise`.
+   */
   SEMANTIC_HEAD: z.string().min(1).default('conse'),
   /** A GloVe text file or `.wv` cache; default: the shipped 100-d subset. */
   GLOVE_PATH: z.string().min(1).optional(),

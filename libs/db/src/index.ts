@@ -41,5 +41,6 @@ export {
   type CuratedTags,
   type IndexedItem,
   type ItemIndexState,
+  type ReindexableItem,
 } from './repositories/item-index.repository';
 export { VocabularyRepository, type TenantVocabularyRecord } from './repositories/vocabulary.repository';

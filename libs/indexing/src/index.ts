@@ -1,2 +1,9 @@
 export { SEMANTIC, VISUAL, collectionForVersion, itemCollectionSpec } from './item-collection';
 export { itemPayload, itemPoint, payloadChanged, type ItemPayload } from './item-point';
+export {
+  ReindexError,
+  ReindexService,
+  type ReindexProgress,
+  type ReindexRequest,
+  type ReindexResult,
+} from './reindex';

@@ -77,10 +77,10 @@ export class EmbeddingRuntime implements OnModuleInit, OnApplicationShutdown {
     });
     let head: SemanticHead;
     try {
-      head =
-        config.SEMANTIC_HEAD === 'conse'
-          ? conseHead(encoder, vectors)
-          : deviseHead(config.SEMANTIC_HEAD, encoder);
+      const conse = /^conse(?:-t(\d{1,3}))?$/.exec(config.SEMANTIC_HEAD);
+      head = conse
+        ? conseHead(encoder, vectors, conse[1] ? Number(conse[1]) : 10)
+        : deviseHead(config.SEMANTIC_HEAD, encoder);
     } catch (error) {
       await encoder.close();
       throw new Error(`SEMANTIC_HEAD=${config.SEMANTIC_HEAD}: ${(error as Error).message}`, { cause: error });

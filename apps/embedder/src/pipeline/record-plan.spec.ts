@@ -84,6 +84,22 @@ describe('planRecords', () => {
     ]);
   });
 
+  it('skips a reindex record addressed to another model version and embeds one addressed to its own', () => {
+    const { decoded } = decodeRecords([
+      recordOf({ ...envelope(1), modelHint: 'other+head' }),
+      recordOf({ ...envelope(2), modelHint: version }),
+    ]);
+    const plan = planRecords(
+      decoded,
+      new Map([state(1), state(2, { status: 'indexed', modelVersion: 'old+head' })]),
+      version,
+    );
+    expect(plan.map((d) => (d.kind === 'skip' ? d.reason : d.kind))).toEqual([
+      'other-model-version',
+      'embed',
+    ]);
+  });
+
   it("treats a row of another tenant as a deleted item, never as this record's item", () => {
     const { decoded } = decodeRecords([recordOf(envelope(1))]);
     const other = state(1, { tenantId: '11111111-1111-4111-8111-111111111111' });

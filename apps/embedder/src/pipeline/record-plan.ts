@@ -12,7 +12,7 @@ export type RecordDecision =
   | { kind: 'refresh'; record: ConsumedRecord; envelope: ItemEnvelopeV1 }
   | { kind: 'embed'; record: ConsumedRecord; envelope: ItemEnvelopeV1 };
 
-export type SkipReason = 'superseded-in-batch' | 'image-changed' | 'item-deleted';
+export type SkipReason = 'superseded-in-batch' | 'image-changed' | 'item-deleted' | 'other-model-version';
 
 export interface DecodedRecord {
   record: ConsumedRecord;
@@ -57,6 +57,9 @@ export function planRecords(
   const last = new Map<string, number>();
   decoded.forEach((d, i) => last.set(`${d.envelope.tenantId}/${d.envelope.itemId}`, i));
   return decoded.map(({ record, envelope }, i): RecordDecision => {
+    // A reindex addresses its records to the embedders of one model version.
+    if (envelope.modelHint !== undefined && envelope.modelHint !== modelVersion)
+      return { kind: 'skip', record, envelope, reason: 'other-model-version' };
     if (last.get(`${envelope.tenantId}/${envelope.itemId}`) !== i)
       return { kind: 'skip', record, envelope, reason: 'superseded-in-batch' };
     const state = states.get(envelope.itemId);

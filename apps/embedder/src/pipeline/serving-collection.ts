@@ -1,6 +1,6 @@
 import { collectionForVersion, itemCollectionSpec } from '@catalens/indexing';
 import { VECTOR_STORE, type VectorStore } from '@catalens/vector-store';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { EMBEDDER_CONFIG, type EmbedderConfig } from '../config';
 import { EmbeddingRuntime } from '../model/embedding-runtime';
 
@@ -10,9 +10,21 @@ import { EmbeddingRuntime } from '../model/embedding-runtime';
  * by a reindex once they hold every item, so queries never see a half-built collection.
  */
 @Injectable()
-export class ServingCollection {
+export class ServingCollection implements OnApplicationBootstrap {
   private readonly logger = new Logger(ServingCollection.name);
   private ensured: Promise<string> | undefined;
+
+  /**
+   * Created at start, not at the first record: a reindex to this version looks for the
+   * collection before it publishes anything. A store that is down is retried by the first batch.
+   */
+  onApplicationBootstrap(): void {
+    this.name().catch((error: Error) =>
+      this.logger.warn(
+        `the vector store is not reachable yet (${error.message}); retrying with the first batch`,
+      ),
+    );
+  }
 
   constructor(
     @Inject(EMBEDDER_CONFIG) private readonly config: EmbedderConfig,

@@ -18,6 +18,23 @@ export interface CuratedTags {
   kept: string[];
 }
 
+/** An item as a reindex re-publishes it: its metadata and its stored, normalized image. */
+export interface ReindexableItem {
+  id: string;
+  tenantId: string;
+  externalId: string;
+  title: string;
+  description: string | null;
+  category: string | null;
+  price: number | null;
+  currency: string | null;
+  attributes: Record<string, unknown>;
+  contentHash: string;
+  perceptualHash: bigint | null;
+  duplicateOfId: string | null;
+  image: { mime: string; width: number; height: number; bytes: Buffer };
+}
+
 export interface IndexedItem {
   itemId: string;
   /** The image that was embedded; a row whose image changed since is left alone. */
@@ -108,6 +125,57 @@ export class ItemIndexRepository {
       where: { id: itemId, ...(contentHash ? { contentHash } : {}) },
       data: { status: 'failed', failureReason: reason.slice(0, 2000) },
     });
+  }
+
+  /** Items a reindex must cover: everything with an image that is not `failed`. */
+  async countReindexable(): Promise<number> {
+    return this.prisma.item.count({
+      where: { status: { not: 'failed' }, contentHash: { not: null }, image: { isNot: null } },
+    });
+  }
+
+  /** A page of reindexable items with their stored images, in id order after `afterId`. */
+  async pageForReindex(afterId: string | null, limit: number): Promise<ReindexableItem[]> {
+    const rows = await this.prisma.item.findMany({
+      where: {
+        status: { not: 'failed' },
+        contentHash: { not: null },
+        image: { isNot: null },
+        ...(afterId ? { id: { gt: afterId } } : {}),
+      },
+      include: { image: true },
+      orderBy: { id: 'asc' },
+      take: limit,
+    });
+    return rows.map((r) => ({
+      id: r.id,
+      tenantId: r.tenantId,
+      externalId: r.externalId,
+      title: r.title,
+      description: r.description,
+      category: r.category,
+      price: r.price === null ? null : Number(r.price),
+      currency: r.currency,
+      attributes: (r.attributes ?? {}) as Record<string, unknown>,
+      contentHash: r.contentHash!,
+      perceptualHash: r.perceptualHash,
+      duplicateOfId: r.duplicateOfId,
+      image: {
+        mime: r.image!.mime,
+        width: r.image!.width,
+        height: r.image!.height,
+        bytes: Buffer.from(r.image!.bytes),
+      },
+    }));
+  }
+
+  /** After an alias switch: indexed rows now name the version that serves them. */
+  async setServingVersion(modelVersion: string): Promise<number> {
+    const { count } = await this.prisma.item.updateMany({
+      where: { status: 'indexed' },
+      data: { modelVersion },
+    });
+    return count;
   }
 
   /** Items by status (all tenants), for checks and dashboards. */
