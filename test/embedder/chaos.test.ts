@@ -1,5 +1,6 @@
 import { pointId } from '@catalens/contracts';
 import { EmbeddedVectorStore } from '@catalens/vector-store';
+import { seeded } from '../fixtures/bad-inputs/images';
 import { PipelineHarness, catalogPhotos } from '../support/pipeline';
 import { waitFor } from '../support/services';
 
@@ -8,18 +9,6 @@ jest.setTimeout(1_800_000);
 /** Rounds of SIGKILL; `bench/chaos.mjs` runs this file with 20. */
 const ROUNDS = Number(process.env.CHAOS_ROUNDS ?? 5);
 const SEED = Number(process.env.CHAOS_SEED ?? Date.now() % 100_000);
-
-/** mulberry32: a small seeded generator, so a failing run can be repeated with CHAOS_SEED. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe(`embedder chaos: SIGKILL mid-batch ${ROUNDS} times (seed ${SEED})`, () => {
   const harness = new PipelineHarness();
@@ -32,7 +21,7 @@ describe(`embedder chaos: SIGKILL mid-batch ${ROUNDS} times (seed ${SEED})`, () 
   });
 
   it('ends with every item indexed exactly once: no point missing or duplicated, rows agreeing with the store', async () => {
-    const next = random(SEED);
+    const next = seeded(SEED);
     // Enough backlog that every round kills a working embedder (~60-90 items are indexed per round).
     const total = Math.max(480, ROUNDS * 95);
     const photos = await catalogPhotos(total, 500);

@@ -5,7 +5,6 @@ import { collectionForVersion } from '@catalens/indexing';
 import { RemoteVectorStore } from '@catalens/vector-store';
 import { PipelineHarness, catalogPhotos } from '../support/pipeline';
 import { REPO_ROOT, kafkaBrokers, waitFor } from '../support/services';
-import { startStoreServer } from '../support/store-server';
 
 jest.setTimeout(900_000);
 const run = promisify(execFile);
@@ -21,21 +20,17 @@ function randomUnit(dim: number): number[] {
 
 describe('reindex to a new model version while queries run', () => {
   const harness = new PipelineHarness();
-  let server: Awaited<ReturnType<typeof startStoreServer>> | undefined;
 
   beforeAll(async () => {
-    await harness.start();
-    server = await startStoreServer(harness.storeDir);
+    await harness.start({ storeServer: true });
   });
   afterAll(async () => {
-    await server?.stop();
     await harness.stop();
   });
 
   it("fills the new version's collection, never fails a query, and switches the alias only at the end", async () => {
-    const store = new RemoteVectorStore({ url: server!.url });
-    const storeEnv = { VECTOR_STORE_URL: server!.url, EMBEDDER_WORKERS: '1' };
-    await harness.startEmbedder(storeEnv);
+    const store = new RemoteVectorStore({ url: harness.storeServer!.url });
+    await harness.startEmbedder();
     const photos = await catalogPhotos(60, 1500);
     await harness.postItems(
       photos.map((p, i) => ({
@@ -54,7 +49,6 @@ describe('reindex to a new model version while queries run', () => {
 
     // The new version's embedder: its own group, its own collection, created at start.
     await harness.startEmbedder({
-      ...storeEnv,
       SEMANTIC_HEAD: 'conse-t5',
       KAFKA_GROUP_ID: `${harness.groupId}-v2`,
     });
@@ -94,7 +88,7 @@ describe('reindex to a new model version while queries run', () => {
           DATABASE_URL: harness.db.url,
           KAFKA_BROKERS: kafkaBrokers().join(','),
           CATALENS_TOPIC_ITEMS: harness.topic,
-          VECTOR_STORE_URL: server!.url,
+          VECTOR_STORE_URL: harness.storeServer!.url,
         },
         timeout: 600_000,
       },
@@ -128,7 +122,7 @@ describe('reindex to a new model version while queries run', () => {
             DATABASE_URL: harness.db.url,
             KAFKA_BROKERS: kafkaBrokers().join(','),
             CATALENS_TOPIC_ITEMS: harness.topic,
-            VECTOR_STORE_URL: server!.url,
+            VECTOR_STORE_URL: harness.storeServer!.url,
           },
         },
       ),

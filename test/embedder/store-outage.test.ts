@@ -2,20 +2,16 @@ import { RemoteVectorStore } from '@catalens/vector-store';
 import { readiness } from '../support/app-process';
 import { PipelineHarness, catalogPhotos } from '../support/pipeline';
 import { waitFor } from '../support/services';
-import { startStoreServer } from '../support/store-server';
 
 jest.setTimeout(600_000);
 
 describe('embedder: the vector store unavailable for 30 s mid-stream', () => {
   const harness = new PipelineHarness();
-  let server: Awaited<ReturnType<typeof startStoreServer>> | undefined;
 
   beforeAll(async () => {
-    await harness.start();
-    server = await startStoreServer(harness.storeDir);
+    await harness.start({ storeServer: true });
   });
   afterAll(async () => {
-    await server?.stop();
     await harness.stop();
   });
 
@@ -26,7 +22,7 @@ describe('embedder: the vector store unavailable for 30 s mid-stream', () => {
       title: `Outage item ${i}`,
       imageBase64: p.bytes.toString('base64'),
     }));
-    const embedder = await harness.startEmbedder({ VECTOR_STORE_URL: server!.url });
+    const embedder = await harness.startEmbedder();
     await harness.postItems(items.slice(0, 100));
     await waitFor(
       'the first items indexed',
@@ -36,7 +32,7 @@ describe('embedder: the vector store unavailable for 30 s mid-stream', () => {
     );
 
     // SIGSTOP: the server process is frozen, connections hang, calls time out — a real outage.
-    server!.child.kill('SIGSTOP');
+    harness.storeServer!.child.kill('SIGSTOP');
     const outageStarted = Date.now();
     await harness.postItems(items.slice(100));
     const notReady = await waitFor(
@@ -54,7 +50,7 @@ describe('embedder: the vector store unavailable for 30 s mid-stream', () => {
     await new Promise((r) => setTimeout(r, Math.max(0, 30_000 - (Date.now() - outageStarted))));
     // Nothing can be marked indexed while no upsert can succeed.
     expect((await harness.statusCounts()).indexed ?? 0).toBe(indexedDuringOutage);
-    server!.child.kill('SIGCONT');
+    harness.storeServer!.child.kill('SIGCONT');
 
     await waitFor(
       'all 200 indexed',
@@ -70,6 +66,6 @@ describe('embedder: the vector store unavailable for 30 s mid-stream', () => {
     );
     const metrics = await (await fetch(`${embedder.url}/metrics`)).text();
     expect(metrics).toMatch(/catalens_embedder_transient_retries_total\{stage="store"[^}]*\} [1-9]/);
-    expect(await new RemoteVectorStore({ url: server!.url }).count('items')).toBe(200);
+    expect(await new RemoteVectorStore({ url: harness.storeServer!.url }).count('items')).toBe(200);
   });
 });

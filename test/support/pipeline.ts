@@ -7,6 +7,7 @@ import { type AppProcess, startApp } from './app-process';
 import { type TestDatabase, freshDatabase } from './databases';
 import { datasetDir, readLabels } from './datasets';
 import { kafkaBrokers, uniqueName } from './services';
+import { startStoreServer } from './store-server';
 import { TEST_PEPPER, seedTenant } from './tenants';
 
 /** Catalog photos: the clothing dataset when present, else generated images (printed once). */
@@ -49,6 +50,8 @@ export class PipelineHarness {
   tenantId!: string;
   ingestKey!: string;
   ingest!: AppProcess;
+  /** Set when started with `storeServer`: embedders then share the store over HTTP. */
+  storeServer: Awaited<ReturnType<typeof startStoreServer>> | undefined;
   private readonly embedders: AppProcess[] = [];
 
   get dlqTopic(): string {
@@ -65,7 +68,9 @@ export class PipelineHarness {
     };
   }
 
-  async start(): Promise<this> {
+  /** `storeServer`: serve the store from its own process, so several embedders (and the test) share it. */
+  async start(options: { storeServer?: boolean } = {}): Promise<this> {
+    if (options.storeServer) this.storeServer = await startStoreServer(this.storeDir);
     this.db = await freshDatabase('pipeline');
     const seeded = await seedTenant(this.db.url, 'shop', [['ingest']]);
     this.tenantId = seeded.tenantId;
@@ -82,8 +87,10 @@ export class PipelineHarness {
     const embedder = await startApp('embedder', {
       ...this.commonEnv(),
       KAFKA_GROUP_ID: this.groupId,
-      VECTOR_STORE_DIR: this.storeDir,
-      EMBEDDER_WORKERS: '2',
+      ...(this.storeServer
+        ? { VECTOR_STORE_URL: this.storeServer.url }
+        : { VECTOR_STORE_DIR: this.storeDir }),
+      EMBEDDER_WORKERS: this.storeServer ? '1' : '2',
       ...env,
     });
     this.embedders.push(embedder);
@@ -124,6 +131,7 @@ export class PipelineHarness {
   async stop(): Promise<void> {
     for (const e of this.embedders) await e.stop().catch(() => undefined);
     await this.ingest?.stop();
+    await this.storeServer?.stop();
     await this.db?.drop();
     rmSync(this.storeDir, { recursive: true, force: true });
   }

@@ -43,6 +43,7 @@ type Decision<K extends RecordDecision['kind']> = Extract<RecordDecision, { kind
 export class ItemIndexingService {
   private readonly logger = new Logger(ItemIndexingService.name);
   private readonly retry: TransientRetry;
+  private readonly dlqTopic: string;
 
   constructor(
     @Inject(EMBEDDER_CONFIG) config: EmbedderConfig,
@@ -74,8 +75,6 @@ export class ItemIndexingService {
       },
     );
   }
-
-  private readonly dlqTopic: string;
 
   async handle(batch: ConsumedBatch): Promise<void> {
     const stop = new AbortController();

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client';
-import type { ItemStatus } from './item.repository';
+import type { ItemStatus, StoredItem } from './item.repository';
 
 /** What the database knows about an item, as the embedder needs it to decide what to do. */
 export interface ItemIndexState {
@@ -19,21 +19,23 @@ export interface CuratedTags {
 }
 
 /** An item as a reindex re-publishes it: its metadata and its stored, normalized image. */
-export interface ReindexableItem {
-  id: string;
-  tenantId: string;
-  externalId: string;
-  title: string;
-  description: string | null;
-  category: string | null;
-  price: number | null;
-  currency: string | null;
-  attributes: Record<string, unknown>;
+export type ReindexableItem = Pick<
+  StoredItem,
+  | 'id'
+  | 'tenantId'
+  | 'externalId'
+  | 'title'
+  | 'description'
+  | 'category'
+  | 'price'
+  | 'currency'
+  | 'attributes'
+  | 'duplicateOfId'
+> & {
   contentHash: string;
   perceptualHash: bigint | null;
-  duplicateOfId: string | null;
   image: { mime: string; width: number; height: number; bytes: Buffer };
-}
+};
 
 export interface IndexedItem {
   itemId: string;
