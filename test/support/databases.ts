@@ -27,7 +27,18 @@ export async function freshDatabase(prefix = 'test'): Promise<TestDatabase> {
       const client = new Client({ connectionString: databaseUrl() });
       await client.connect();
       try {
-        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        // FORCE cannot end an autovacuum worker (it is not this role's backend); one that happens
+        // to be vacuuming the freshly written tables finishes within moments, so try again.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+            return;
+          } catch (error) {
+            if (attempt >= 20 || !/member of the role|pg_signal_backend/.test((error as Error).message))
+              throw error;
+            await new Promise((r) => setTimeout(r, 500));
+          }
+        }
       } finally {
         await client.end();
       }

@@ -49,6 +49,7 @@ export class PipelineHarness {
   db!: TestDatabase;
   tenantId!: string;
   ingestKey!: string;
+  searchKey!: string;
   ingest!: AppProcess;
   /** Set when started with `storeServer`: embedders then share the store over HTTP. */
   storeServer: Awaited<ReturnType<typeof startStoreServer>> | undefined;
@@ -72,9 +73,9 @@ export class PipelineHarness {
   async start(options: { storeServer?: boolean } = {}): Promise<this> {
     if (options.storeServer) this.storeServer = await startStoreServer(this.storeDir);
     this.db = await freshDatabase('pipeline');
-    const seeded = await seedTenant(this.db.url, 'shop', [['ingest']]);
+    const seeded = await seedTenant(this.db.url, 'shop', [['ingest'], ['search']]);
     this.tenantId = seeded.tenantId;
-    this.ingestKey = seeded.keys[0]!;
+    [this.ingestKey, this.searchKey] = seeded.keys as [string, string];
     this.ingest = await startApp('ingest', {
       ...this.commonEnv(),
       API_KEY_PEPPER: TEST_PEPPER,

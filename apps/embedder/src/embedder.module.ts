@@ -8,8 +8,8 @@ import {
   type PrismaClient,
 } from '@catalens/db';
 import { ObservabilityModule, type ReadinessCheck } from '@catalens/observability';
-import { VECTOR_STORE, createVectorStore, type VectorStore } from '@catalens/vector-store';
-import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { VECTOR_STORE_READINESS, VectorStoreModule } from '@catalens/vector-store';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { EMBEDDER_CONFIG, type EmbedderConfig } from './config';
 import { ItemsConsumer } from './consumer/items.consumer';
 import { EmbedderMetrics } from './metrics/embedder-metrics';
@@ -19,16 +19,7 @@ import { PipelineHealth } from './pipeline/pipeline-health';
 import { ServingCollection } from './pipeline/serving-collection';
 import { TenantTaggers } from './tagging/tenant-taggers';
 
-const STORE_READINESS = Symbol('catalens.StoreReadiness');
 const PIPELINE_READINESS = Symbol('catalens.PipelineReadiness');
-
-@Injectable()
-class VectorStoreLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(VECTOR_STORE) private readonly store: VectorStore) {}
-  async onApplicationShutdown(): Promise<void> {
-    await this.store.close();
-  }
-}
 
 @Module({})
 export class EmbedderModule {
@@ -37,13 +28,13 @@ export class EmbedderModule {
       module: EmbedderModule,
       // Global so that the observability module can inject the readiness checks defined here.
       global: true,
-      exports: [STORE_READINESS, PIPELINE_READINESS],
+      exports: [PIPELINE_READINESS],
       imports: [
         ObservabilityModule.forRoot({
           app: 'embedder',
           logLevel: config.LOG_LEVEL,
           readiness: {
-            inject: [BUS_READINESS, DATABASE_READINESS, STORE_READINESS, PIPELINE_READINESS],
+            inject: [BUS_READINESS, DATABASE_READINESS, VECTOR_STORE_READINESS, PIPELINE_READINESS],
             useFactory: (...checks: ReadinessCheck[]) => checks,
           },
         }),
@@ -56,19 +47,10 @@ export class EmbedderModule {
           },
           itemTopics(config),
         ),
+        VectorStoreModule.forRoot(config),
       ],
       providers: [
         { provide: EMBEDDER_CONFIG, useValue: config },
-        { provide: VECTOR_STORE, useFactory: () => createVectorStore(config) },
-        VectorStoreLifecycle,
-        {
-          provide: STORE_READINESS,
-          inject: [VECTOR_STORE],
-          useFactory: (store: VectorStore): ReadinessCheck => ({
-            name: 'vector-store',
-            check: () => store.checkHealth(),
-          }),
-        },
         {
           provide: PIPELINE_READINESS,
           inject: [PipelineHealth],

@@ -1,22 +1,78 @@
-import { DATABASE_READINESS, DatabaseModule } from '@catalens/db';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { DATABASE_READINESS, DatabaseModule, ItemQueryRepository } from '@catalens/db';
 import { ObservabilityModule, type ReadinessCheck } from '@catalens/observability';
-import { type DynamicModule, Module } from '@nestjs/common';
+import { VECTOR_STORE_READINESS, VectorStoreModule } from '@catalens/vector-store';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { Request } from 'express';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import type { RequestContext } from './auth/request-context';
+import { formatError } from './common/api-errors';
+import { RepositoriesModule } from './common/repositories.module';
 import { GRAPHQL_CONFIG, type GraphqlConfig } from './config';
+import { RequestLoaders } from './items/item-loaders';
+import { ItemsResolver } from './items/items.resolver';
+import { SearchResolver } from './search/search.resolver';
+import { SearchService } from './search/search.service';
 
 @Module({})
 export class GraphqlAppModule {
   static forRoot(config: GraphqlConfig): DynamicModule {
+    const logger = new Logger('GraphQL');
+    // Depth, aliases, cost, tokens and directives are refused before execution (graphql-armor).
+    const armor = new ApolloArmor({
+      maxDepth: { n: config.GRAPHQL_MAX_DEPTH },
+      maxAliases: { n: config.GRAPHQL_MAX_ALIASES },
+      costLimit: { maxCost: config.GRAPHQL_MAX_COST },
+      maxTokens: { n: config.GRAPHQL_MAX_TOKENS },
+      maxDirectives: { n: 20 },
+      blockFieldSuggestion: { enabled: !config.GRAPHQL_INTROSPECTION },
+    });
+    const protection = armor.protect();
     return {
       module: GraphqlAppModule,
       imports: [
         ObservabilityModule.forRoot({
           app: 'graphql',
           logLevel: config.LOG_LEVEL,
-          readiness: { inject: [DATABASE_READINESS], useFactory: (...checks: ReadinessCheck[]) => checks },
+          readiness: {
+            inject: [DATABASE_READINESS, VECTOR_STORE_READINESS],
+            useFactory: (...checks: ReadinessCheck[]) => checks,
+          },
         }),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          inject: [ItemQueryRepository],
+          useFactory: (items: ItemQueryRepository): ApolloDriverConfig => ({
+            path: '/graphql',
+            autoSchemaFile: true,
+            sortSchema: true,
+            introspection: config.GRAPHQL_INTROSPECTION,
+            playground: false,
+            // Apollo Server's CSRF prevention: a request must be JSON or carry a preflight header.
+            csrfPrevention: true,
+            plugins: [...protection.plugins],
+            validationRules: [...protection.validationRules],
+            includeStacktraceInErrorResponses: false,
+            formatError: (formatted, error) => formatError(formatted, error, (m) => logger.error(m)),
+            context: ({ req }: { req: Request }): RequestContext => ({
+              req,
+              loaders: new RequestLoaders(items),
+            }),
+          }),
+        }),
+        RepositoriesModule.forRoot(config),
+        VectorStoreModule.forRoot(config),
       ],
-      providers: [{ provide: GRAPHQL_CONFIG, useValue: config }],
+      providers: [
+        { provide: GRAPHQL_CONFIG, useValue: config },
+        ApiKeyGuard,
+        ItemsResolver,
+        SearchService,
+        SearchResolver,
+      ],
     };
   }
 }

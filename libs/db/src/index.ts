@@ -44,3 +44,9 @@ export {
   type ReindexableItem,
 } from './repositories/item-index.repository';
 export { VocabularyRepository, type TenantVocabularyRecord } from './repositories/vocabulary.repository';
+export {
+  ItemQueryRepository,
+  type ItemListFilter,
+  type ItemPosition,
+  type TagRow,
+} from './repositories/item-query.repository';

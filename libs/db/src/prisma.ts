@@ -12,6 +12,8 @@ export interface DatabaseOptions {
   connectTimeoutMs?: number;
   /** Cancel statements that run longer than this (ms). */
   statementTimeoutMs?: number;
+  /** Called with every SQL statement the client sends (metrics: queries per request, N+1 checks). */
+  onQuery?: (sql: string) => void;
 }
 
 /**
@@ -26,7 +28,11 @@ export function createPrismaClient(options: DatabaseOptions): PrismaClient {
     statement_timeout: options.statementTimeoutMs ?? 30_000,
     idleTimeoutMillis: 30_000,
   });
-  return new PrismaClient({ adapter });
+  if (!options.onQuery) return new PrismaClient({ adapter });
+  const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  const onQuery = options.onQuery;
+  client.$on('query', (event) => onQuery(event.query));
+  return client;
 }
 
 /** Resolves when the database answers a trivial query; throws otherwise. */

@@ -44,3 +44,4 @@ export {
   type VectorStoreServerOptions,
 } from './adapters/remote/vector-store-server';
 export { createVectorStore, type VectorStoreConfig } from './create-vector-store';
+export { VECTOR_STORE_READINESS, VectorStoreModule } from './nest/vector-store.module';

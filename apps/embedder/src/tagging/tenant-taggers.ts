@@ -1,5 +1,5 @@
 import { VocabularyRepository } from '@catalens/db';
-import { SHIPPED_VOCABULARIES, Tagger, Vocabulary, VocabularyError } from '@catalens/semantics';
+import { Tagger, TenantVocabularies } from '@catalens/semantics';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EMBEDDER_CONFIG, type EmbedderConfig } from '../config';
 import { EmbeddingRuntime } from '../model/embedding-runtime';
@@ -22,54 +22,30 @@ interface Cached {
 export class TenantTaggers {
   private readonly logger = new Logger(TenantTaggers.name);
   private readonly cache = new Map<string, Cached>();
-  private shipped: Map<string, Vocabulary> | undefined;
+  private vocabularies: TenantVocabularies | undefined;
 
   constructor(
     @Inject(EMBEDDER_CONFIG) private readonly config: EmbedderConfig,
-    private readonly vocabularies: VocabularyRepository,
+    private readonly repository: VocabularyRepository,
     private readonly runtime: EmbeddingRuntime,
   ) {}
 
   async forTenant(tenantId: string): Promise<Tagger> {
     const cached = this.cache.get(tenantId);
     if (cached && Date.now() - cached.loadedAt < this.config.EMBEDDER_VOCABULARY_TTL_MS) return cached.tagger;
-    const tagger = new Tagger(await this.vocabularyOf(tenantId), {
+    this.vocabularies ??= new TenantVocabularies(this.runtime.wordVectors, this.config.EMBEDDER_VOCABULARY);
+    const vocabulary = this.vocabularies.resolve(
+      await this.repository.find(tenantId, TAGGING_VOCABULARY),
+      (error) =>
+        this.logger.warn(
+          `tenant ${tenantId}: ${error.message}; tagging with the shipped list until it is fixed`,
+        ),
+    );
+    const tagger = new Tagger(vocabulary, {
       k: this.config.EMBEDDER_TAGS_PER_ITEM,
       threshold: this.config.EMBEDDER_TAG_THRESHOLD,
     });
     this.cache.set(tenantId, { tagger, loadedAt: Date.now() });
     return tagger;
-  }
-
-  private shippedVocabulary(name: string): Vocabulary {
-    this.shipped ??= new Map(
-      SHIPPED_VOCABULARIES.map((spec) => [spec.name, Vocabulary.build(spec, this.runtime.wordVectors)]),
-    );
-    const vocabulary = this.shipped.get(name);
-    if (!vocabulary) throw new Error(`no shipped vocabulary "${name}"`);
-    return vocabulary;
-  }
-
-  private async vocabularyOf(tenantId: string): Promise<Vocabulary> {
-    const fallback = this.shippedVocabulary(this.config.EMBEDDER_VOCABULARY);
-    const record = await this.vocabularies.find(tenantId, TAGGING_VOCABULARY);
-    if (!record) return fallback;
-    const base =
-      record.base && SHIPPED_VOCABULARIES.some((v) => v.name === record.base)
-        ? this.shippedVocabulary(record.base)
-        : fallback;
-    try {
-      return base.withOverrides(
-        { add: record.words, synonyms: record.synonyms, stopWords: record.stopWords },
-        this.runtime.wordVectors,
-      );
-    } catch (error) {
-      // The API refuses unknown words on write; this guards rows written around it.
-      if (!(error instanceof VocabularyError)) throw error;
-      this.logger.warn(
-        `tenant ${tenantId}: ${error.message}; tagging with the shipped list until it is fixed`,
-      );
-      return base;
-    }
   }
 }

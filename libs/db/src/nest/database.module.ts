@@ -1,8 +1,16 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Counter, type Registry } from 'prom-client';
 import type { ReadinessCheckLike } from './readiness';
 import { PrismaClient, checkDatabase, createPrismaClient, type DatabaseOptions } from '../prisma';
 
 export const PRISMA_CLIENT = Symbol.for('catalens.PrismaClient');
+
+const KINDS = new Set(['select', 'insert', 'update', 'delete', 'begin', 'commit', 'rollback']);
+/** `select`, `insert`, … (first keyword; `other` for anything else): a label of bounded cardinality. */
+export const statementKind = (sql: string): string => {
+  const word = /^\s*(\w+)/.exec(sql)?.[1]?.toLowerCase() ?? '';
+  return KINDS.has(word) ? word : 'other';
+};
 export const DATABASE_READINESS = Symbol.for('catalens.DatabaseReadiness');
 
 @Injectable()
@@ -21,7 +29,24 @@ export class DatabaseModule {
       module: DatabaseModule,
       global: true,
       providers: [
-        { provide: PRISMA_CLIENT, useFactory: () => createPrismaClient(options) },
+        {
+          provide: PRISMA_CLIENT,
+          // The app's metrics registry when it has one (same Symbol.for key as @catalens/observability).
+          inject: [{ token: Symbol.for('catalens.MetricsRegistry'), optional: true }],
+          useFactory: (registry?: Registry) => {
+            if (!registry) return createPrismaClient(options);
+            const queries = new Counter({
+              name: 'catalens_db_queries_total',
+              help: 'SQL statements sent to the database, by statement kind',
+              labelNames: ['statement'],
+              registers: [registry],
+            });
+            return createPrismaClient({
+              ...options,
+              onQuery: (sql) => queries.inc({ statement: statementKind(sql) }),
+            });
+          },
+        },
         {
           provide: DATABASE_READINESS,
           inject: [PRISMA_CLIENT],

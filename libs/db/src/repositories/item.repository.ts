@@ -45,7 +45,7 @@ export interface StoredItem {
   indexedAt: Date | null;
 }
 
-const toStored = (row: Prisma.ItemGetPayload<object>): StoredItem => ({
+export const toStoredItem = (row: Prisma.ItemGetPayload<object>): StoredItem => ({
   id: row.id,
   tenantId: row.tenantId,
   externalId: row.externalId,
@@ -75,12 +75,12 @@ export class ItemRepository {
     const row = await this.prisma.item.findUnique({
       where: { tenantId_externalId: { tenantId, externalId } },
     });
-    return row ? toStored(row) : undefined;
+    return row ? toStoredItem(row) : undefined;
   }
 
   async findManyByExternalIds(tenantId: string, externalIds: string[]): Promise<Map<string, StoredItem>> {
     const rows = await this.prisma.item.findMany({ where: { tenantId, externalId: { in: externalIds } } });
-    return new Map(rows.map((r) => [r.externalId, toStored(r)]));
+    return new Map(rows.map((r) => [r.externalId, toStoredItem(r)]));
   }
 
   /**
@@ -141,7 +141,7 @@ export class ItemRepository {
       create: { tenantId, externalId: fields.externalId, ...data, image: { create: imageData } },
       update: { ...data, image: { upsert: { create: imageData, update: imageData } } },
     });
-    return toStored(row);
+    return toStoredItem(row);
   }
 
   async markQueued(tenantId: string, ids: string[]): Promise<void> {

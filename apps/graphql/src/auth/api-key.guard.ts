@@ -1,0 +1,43 @@
+import { ApiKeyRepository, type ApiKeyRole } from '@catalens/db';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import { apiError } from '../common/api-errors';
+import type { RequestContext } from './request-context';
+import { ROLES_KEY } from './roles.decorator';
+
+/**
+ * API key from `Authorization: Bearer <key>` or `X-Api-Key`, checked once per request; the key's
+ * tenant is then the only tenant any resolver of that request can read or change.
+ */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const roles = this.reflector.getAllAndOverride<ApiKeyRole[] | undefined>(ROLES_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!roles) return true;
+    const ctx = GqlExecutionContext.create(context).getContext<RequestContext>();
+    if (!ctx.principal) {
+      const header = ctx.req.headers.authorization;
+      const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : ctx.req.headers['x-api-key'];
+      if (typeof key !== 'string' || key === '')
+        throw apiError(
+          'UNAUTHENTICATED',
+          'send an API key as "Authorization: Bearer <key>" or "X-Api-Key: <key>"',
+        );
+      const principal = await this.keys.authenticate(key);
+      if (!principal) throw apiError('UNAUTHENTICATED', 'the API key is unknown or revoked');
+      ctx.principal = principal;
+    }
+    if (!roles.some((role) => ctx.principal!.roles.includes(role)))
+      throw apiError('FORBIDDEN', `this API key lacks the ${roles.join(' or ')} role`);
+    return true;
+  }
+}

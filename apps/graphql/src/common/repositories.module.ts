@@ -1,0 +1,37 @@
+import {
+  ApiKeyRepository,
+  ItemQueryRepository,
+  PRISMA_CLIENT,
+  VocabularyRepository,
+  type PrismaClient,
+} from '@catalens/db';
+import { type DynamicModule, Module } from '@nestjs/common';
+
+/** The repositories over the shared Prisma client; global, so the GraphQL context factory sees them. */
+@Module({})
+export class RepositoriesModule {
+  static forRoot(config: { API_KEY_PEPPER: string }): DynamicModule {
+    return {
+      module: RepositoriesModule,
+      global: true,
+      providers: [
+        {
+          provide: ItemQueryRepository,
+          inject: [PRISMA_CLIENT],
+          useFactory: (prisma: PrismaClient) => new ItemQueryRepository(prisma),
+        },
+        {
+          provide: VocabularyRepository,
+          inject: [PRISMA_CLIENT],
+          useFactory: (prisma: PrismaClient) => new VocabularyRepository(prisma),
+        },
+        {
+          provide: ApiKeyRepository,
+          inject: [PRISMA_CLIENT],
+          useFactory: (prisma: PrismaClient) => new ApiKeyRepository(prisma, config.API_KEY_PEPPER),
+        },
+      ],
+      exports: [ItemQueryRepository, ApiKeyRepository, VocabularyRepository],
+    };
+  }
+}

@@ -1,0 +1,37 @@
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { createVectorStore, type VectorStoreConfig } from '../create-vector-store';
+import { VECTOR_STORE, type VectorStore } from '../vector-store.port';
+
+export const VECTOR_STORE_READINESS = Symbol.for('catalens.VectorStoreReadiness');
+
+@Injectable()
+class VectorStoreLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(VECTOR_STORE) private readonly store: VectorStore) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}
+
+/**
+ * Provides the VectorStore port (Qdrant, a store server, or the embedded store, by configuration)
+ * and a readiness check for it; closes it on shutdown.
+ */
+@Module({})
+export class VectorStoreModule {
+  static forRoot(config: VectorStoreConfig): DynamicModule {
+    return {
+      module: VectorStoreModule,
+      global: true,
+      providers: [
+        { provide: VECTOR_STORE, useFactory: () => createVectorStore(config) },
+        {
+          provide: VECTOR_STORE_READINESS,
+          inject: [VECTOR_STORE],
+          useFactory: (store: VectorStore) => ({ name: 'vector-store', check: () => store.checkHealth() }),
+        },
+        VectorStoreLifecycle,
+      ],
+      exports: [VECTOR_STORE, VECTOR_STORE_READINESS],
+    };
+  }
+}

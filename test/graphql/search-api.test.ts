@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import { type AppProcess, startApp } from '../support/app-process';
+import { datasetDir, describeWithDataset, readLabels } from '../support/datasets';
+import { PipelineHarness } from '../support/pipeline';
+import { waitFor } from '../support/services';
+import { TEST_PEPPER, seedTenant } from '../support/tenants';
+
+jest.setTimeout(600_000);
+
+interface GqlResponse {
+  data?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- asserted field by field
+  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+}
+
+describeWithDataset(
+  'clothing',
+  'GraphQL search over the index the embedder built (four processes)',
+  (dir) => {
+    const harness = new PipelineHarness();
+    let graphql: AppProcess;
+    let searchKey: string;
+    let otherKey: string;
+    const labelOf = new Map<string, string>();
+
+    const gql = async (query: string, variables: object = {}, key = searchKey): Promise<GqlResponse> => {
+      const res = await fetch(`${graphql.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await res.json()) as GqlResponse;
+    };
+
+    beforeAll(async () => {
+      await harness.start({ storeServer: true });
+      const picked = ['dress', 'shoes', 'hat'].flatMap((label) =>
+        readLabels(dir)
+          .filter((p) => p.label === label)
+          .slice(0, 15),
+      );
+      await harness.startEmbedder();
+      await harness.postItems(
+        picked.map((p, i) => ({
+          externalId: `c-${i}`,
+          title: `Catalog item ${i}`,
+          category: p.label,
+          price: 10 + i,
+          imageBase64: readFileSync(p.file).toString('base64'),
+        })),
+      );
+      await waitFor(
+        '45 indexed',
+        async () => ((await harness.statusCounts()).indexed === 45 ? true : undefined),
+        300_000,
+        500,
+      );
+      const rows = await harness.query<{ id: string; category: string }>(
+        'SELECT id::text, category FROM items',
+      );
+      for (const r of rows) labelOf.set(r.id, r.category);
+      searchKey = harness.searchKey;
+      // Another tenant, for the isolation checks.
+      otherKey = (await seedTenant(harness.db.url, 'other', [['search']])).keys[0]!;
+      graphql = await startApp('graphql', {
+        DATABASE_URL: harness.db.url,
+        API_KEY_PEPPER: TEST_PEPPER,
+        VECTOR_STORE_URL: harness.storeServer!.url,
+      });
+    });
+    afterAll(async () => {
+      await graphql?.stop();
+      await harness.stop();
+    });
+
+    const SIMILAR = `query($id: ID!, $first: Int!, $filter: SearchFilter) {
+    similarItems(itemId: $id, first: $first, filter: $filter) { score item { id category } }
+  }`;
+
+    it('similarItems of a shoe photo returns mostly shoes, most similar first, never the shoe itself', async () => {
+      const shoe = [...labelOf].find(([, label]) => label === 'shoes')![0];
+      const res = await gql(SIMILAR, { id: shoe, first: 10 });
+      expect(res.errors).toBeUndefined();
+      const hits = res.data!.similarItems as { score: number; item: { id: string; category: string } }[];
+      expect(hits).toHaveLength(10);
+      expect(hits.map((h) => h.item.id)).not.toContain(shoe);
+      const scores = hits.map((h) => h.score);
+      expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+      const shoes = hits.filter((h) => h.item.category === 'shoes').length;
+      console.log(`similarItems(shoe): ${shoes}/10 shoes`);
+      expect(shoes).toBeGreaterThanOrEqual(7);
+    });
+
+    it('filters inside the store query: a category filter still returns a full page', async () => {
+      const shoe = [...labelOf].find(([, label]) => label === 'shoes')![0];
+      const res = await gql(SIMILAR, {
+        id: shoe,
+        first: 12,
+        filter: { categories: ['hat'], maxPrice: 1000 },
+      });
+      const hits = res.data!.similarItems as { item: { category: string } }[];
+      expect(hits).toHaveLength(12);
+      expect(hits.every((h) => h.item.category === 'hat')).toBe(true);
+    });
+
+    it('searchImages("dress") ranks dresses first and reports unknown words', async () => {
+      const res = await gql(`{ searchImages(text: "dress qwzxv", first: 5) {
+      hits { score matchedTerms item { category } } usedTerms unknownWords endCursor } }`);
+      expect(res.errors).toBeUndefined();
+      const result = res.data!.searchImages;
+      expect(result.usedTerms).toEqual(['dress']);
+      expect(result.unknownWords).toEqual(['qwzxv']);
+      const categories = (result.hits as { item: { category: string } }[]).map((h) => h.item.category);
+      console.log(`searchImages("dress") top 5: ${categories.join(', ')}`);
+      expect(categories[0]).toBe('dress');
+      expect(categories.filter((c) => c === 'dress').length).toBeGreaterThanOrEqual(3);
+      const next = await gql(
+        `query($after: String) { searchImages(text: "dress", first: 5, after: $after) { hits { item { id } } } }`,
+        {
+          after: result.endCursor,
+        },
+      );
+      expect(next.data!.searchImages.hits).toHaveLength(5);
+    });
+
+    it('never shows another tenant’s items', async () => {
+      const shoe = [...labelOf].find(([, label]) => label === 'shoes')![0];
+      const foreign = await gql(SIMILAR, { id: shoe, first: 5 }, otherKey);
+      expect(foreign.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'itemId' });
+      const search = await gql(
+        '{ searchImages(text: "dress", first: 10) { hits { item { id } } } }',
+        {},
+        otherKey,
+      );
+      expect(search.data!.searchImages.hits).toEqual([]);
+    });
+  },
+);
+
+if (!datasetDir('clothing'))
+  console.warn('search-api: ../shared/datasets/clothing absent, search tests skipped');
