@@ -64,19 +64,37 @@ if (!existsSync(keyFile)) {
 }
 const demoKey = JSON.parse(readFileSync(keyFile, 'utf8')).key;
 
-const apps = [
-  ['graphql', 3000],
-  ['ingest', 3001],
-  ['embedder', 3002],
-].map(([name, port]) =>
-  spawn(process.execPath, [join(repo, `apps/${name}/dist/main.js`)], {
-    env: { ...env, PORT: String(port) },
-    stdio: 'inherit',
-  }),
+// The embedded vector store belongs to one process: a store server owns ./data/vectors and the
+// embedder (writes) and graphql (reads) reach it over loopback (docs/decisions/0006).
+const storePort = process.env.VECTOR_STORE_PORT ?? '6343';
+const store = spawn(
+  process.execPath,
+  [join(repo, 'apps/cli/dist/main.js'), 'store', 'serve', '--dir', join(dataDir, 'vectors'), '--port', storePort],
+  { env, stdio: ['ignore', 'pipe', 'inherit'] },
 );
+await new Promise((ready, fail) => {
+  store.stdout.on('data', (chunk) => String(chunk).includes('served at') && ready());
+  store.once('exit', (code) => fail(new Error(`the vector store server exited with ${code}`)));
+});
+env.VECTOR_STORE_URL ??= `http://127.0.0.1:${storePort}`;
+
+const apps = [
+  store,
+  ...[
+    ['graphql', 3000],
+    ['ingest', 3001],
+    ['embedder', 3002],
+  ].map(([name, port]) =>
+    spawn(process.execPath, [join(repo, `apps/${name}/dist/main.js`)], {
+      env: { ...env, PORT: String(port) },
+      stdio: 'inherit',
+    }),
+  ),
+];
 process.stdout.write(
-  `\ncatalens is starting:\n  graphql   http://localhost:3000  (/healthz /readyz /metrics)\n` +
+  `\ncatalens is starting:\n  graphql   http://localhost:3000/graphql  (/healthz /readyz /metrics)\n` +
     `  ingest    http://localhost:3001\n  embedder  http://localhost:3002  (health and metrics only)\n` +
+    `  vectors   ${env.VECTOR_STORE_URL}  (store server over ./data/vectors)\n` +
     `  demo tenant API key (all roles): ${demoKey}\nCtrl-C stops the apps; \`npm run services:down\` stops Kafka and PostgreSQL.\n\n`,
 );
 
