@@ -69,7 +69,15 @@ const demoKey = JSON.parse(readFileSync(keyFile, 'utf8')).key;
 const storePort = process.env.VECTOR_STORE_PORT ?? '6343';
 const store = spawn(
   process.execPath,
-  [join(repo, 'apps/cli/dist/main.js'), 'store', 'serve', '--dir', join(dataDir, 'vectors'), '--port', storePort],
+  [
+    join(repo, 'apps/cli/dist/main.js'),
+    'store',
+    'serve',
+    '--dir',
+    join(dataDir, 'vectors'),
+    '--port',
+    storePort,
+  ],
   { env, stdio: ['ignore', 'pipe', 'inherit'] },
 );
 await new Promise((ready, fail) => {
