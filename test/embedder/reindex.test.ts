@@ -20,6 +20,13 @@ function randomUnit(dim: number): number[] {
 
 describe('reindex to a new model version while queries run', () => {
   const harness = new PipelineHarness();
+  const cliEnv = () => ({
+    PATH: process.env.PATH,
+    DATABASE_URL: harness.db.url,
+    KAFKA_BROKERS: kafkaBrokers().join(','),
+    CATALENS_TOPIC_ITEMS: harness.topic,
+    VECTOR_STORE_URL: harness.storeServer!.url,
+  });
 
   beforeAll(async () => {
     await harness.start({ storeServer: true });
@@ -83,13 +90,7 @@ describe('reindex to a new model version while queries run', () => {
       process.execPath,
       [resolve(REPO_ROOT, 'apps/cli/dist/main.js'), 'reindex', '--to', V2, '--stall-timeout', '240'],
       {
-        env: {
-          PATH: process.env.PATH,
-          DATABASE_URL: harness.db.url,
-          KAFKA_BROKERS: kafkaBrokers().join(','),
-          CATALENS_TOPIC_ITEMS: harness.topic,
-          VECTOR_STORE_URL: harness.storeServer!.url,
-        },
+        env: cliEnv(),
         timeout: 600_000,
       },
     );
@@ -117,13 +118,7 @@ describe('reindex to a new model version while queries run', () => {
         process.execPath,
         [resolve(REPO_ROOT, 'apps/cli/dist/main.js'), 'reindex', '--to', 'nope+conse-t3'],
         {
-          env: {
-            PATH: process.env.PATH,
-            DATABASE_URL: harness.db.url,
-            KAFKA_BROKERS: kafkaBrokers().join(','),
-            CATALENS_TOPIC_ITEMS: harness.topic,
-            VECTOR_STORE_URL: harness.storeServer!.url,
-          },
+          env: cliEnv(),
         },
       ),
     ).rejects.toMatchObject({

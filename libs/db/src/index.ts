@@ -50,3 +50,4 @@ export {
   type ItemPosition,
   type TagRow,
 } from './repositories/item-query.repository';
+export { checkApiKey, type ApiKeyCheck } from './api-keys/check-api-key';

@@ -97,11 +97,9 @@ export class ItemIndexingService {
 
   private async process(batch: ConsumedBatch, signal: AbortSignal): Promise<void> {
     const { decoded, poison } = decodeRecords(batch.records);
-    const failed: Failed[] = poison.map((p) => ({
-      record: p.record,
-      error: p.error,
-      ...(p.item ? { itemId: p.item.itemId } : {}),
-    }));
+    // An invalid record is dead-lettered but never marks a row failed: ingest does not produce
+    // invalid records, so one that names a real item must not flip that item's state.
+    const failed: Failed[] = poison.map((p) => ({ record: p.record, error: p.error }));
     const states = await this.step('database', signal, () =>
       this.items.states([...new Set(decoded.map((d) => d.envelope.itemId))]),
     );

@@ -32,7 +32,7 @@ const state = (n: number, over: Partial<ItemIndexState> = {}): [string, ItemInde
 ];
 
 describe('decodeRecords', () => {
-  it('turns an invalid record into poison, naming its item when the key is a valid item key', () => {
+  it('turns every invalid record into poison with the reason, whatever its key', () => {
     const key = itemKey(TENANT, itemId(9));
     const { decoded, poison } = decodeRecords([
       record(Buffer.from('{"schema":"catalens.item.v1"}'), key),
@@ -40,7 +40,8 @@ describe('decodeRecords', () => {
       recordOf(envelope(1)),
     ]);
     expect(decoded).toHaveLength(1);
-    expect(poison.map((p) => p.item)).toEqual([{ tenantId: TENANT, itemId: itemId(9) }, undefined]);
+    expect(poison.map((p) => p.record.key)).toEqual([key, 'garbage-key']);
+    expect(poison[0]!.error.message).toContain('tenantId');
     expect(poison[1]!.error.message).toContain('not JSON');
   });
 });

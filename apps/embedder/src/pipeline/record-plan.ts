@@ -1,11 +1,11 @@
 import type { ConsumedRecord } from '@catalens/bus';
-import { decodeItemEnvelope, isUuid, type ItemEnvelopeV1 } from '@catalens/contracts';
+import { decodeItemEnvelope, type ItemEnvelopeV1 } from '@catalens/contracts';
 import type { ItemIndexState } from '@catalens/db';
 
 /** What to do with one consumed record. */
 export type RecordDecision =
-  /** Not a valid item record: DLQ it; `item` when the key still names a real item. */
-  | { kind: 'poison'; record: ConsumedRecord; error: Error; item?: { tenantId: string; itemId: string } }
+  /** Not a valid item record: dead-letter it. */
+  | { kind: 'poison'; record: ConsumedRecord; error: Error }
   /** Nothing to do: a later record or image supersedes it, or its item no longer exists. */
   | { kind: 'skip'; record: ConsumedRecord; envelope: ItemEnvelopeV1; reason: SkipReason }
   /** Already indexed from this image by this model version: refresh the payload, no encoding. */
@@ -19,14 +19,6 @@ export interface DecodedRecord {
   envelope: ItemEnvelopeV1;
 }
 
-/** The tenant and item a record's key names (`tenantId/itemId`), when both are UUIDs. */
-function itemOfKey(key: string | null): { tenantId: string; itemId: string } | undefined {
-  const [tenantId, itemId, extra] = (key ?? '').split('/');
-  return tenantId && itemId && extra === undefined && isUuid(tenantId) && isUuid(itemId)
-    ? { tenantId, itemId }
-    : undefined;
-}
-
 /** Decodes every record; the invalid ones become poison decisions right away. */
 export function decodeRecords(records: readonly ConsumedRecord[]): {
   decoded: DecodedRecord[];
@@ -38,8 +30,7 @@ export function decodeRecords(records: readonly ConsumedRecord[]): {
     try {
       decoded.push({ record, envelope: decodeItemEnvelope(record.value) });
     } catch (error) {
-      const item = itemOfKey(record.key);
-      poison.push({ kind: 'poison', record, error: error as Error, ...(item ? { item } : {}) });
+      poison.push({ kind: 'poison', record, error: error as Error });
     }
   }
   return { decoded, poison };

@@ -1,4 +1,4 @@
-import { ApiKeyRepository, type ApiKeyRole } from '@catalens/db';
+import { ApiKeyRepository, checkApiKey, type ApiKeyRole } from '@catalens/db';
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
@@ -24,20 +24,15 @@ export class ApiKeyGuard implements CanActivate {
     ]);
     if (!roles) return true;
     const ctx = GqlExecutionContext.create(context).getContext<RequestContext>();
-    if (!ctx.principal) {
-      const header = ctx.req.headers.authorization;
-      const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : ctx.req.headers['x-api-key'];
-      if (typeof key !== 'string' || key === '')
-        throw apiError(
-          'UNAUTHENTICATED',
-          'send an API key as "Authorization: Bearer <key>" or "X-Api-Key: <key>"',
-        );
-      const principal = await this.keys.authenticate(key);
-      if (!principal) throw apiError('UNAUTHENTICATED', 'the API key is unknown or revoked');
-      ctx.principal = principal;
+    if (ctx.principal) {
+      if (!roles.some((role) => ctx.principal!.roles.includes(role)))
+        throw apiError('FORBIDDEN', `this API key lacks the ${roles.join(' or ')} role`);
+      return true;
     }
-    if (!roles.some((role) => ctx.principal!.roles.includes(role)))
-      throw apiError('FORBIDDEN', `this API key lacks the ${roles.join(' or ')} role`);
+    const checked = await checkApiKey(this.keys, ctx.req.headers, roles);
+    if ('problem' in checked)
+      throw apiError(checked.problem === 'forbidden' ? 'FORBIDDEN' : 'UNAUTHENTICATED', checked.message);
+    ctx.principal = checked.principal;
     return true;
   }
 }

@@ -1,9 +1,15 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiKeyRepository, type ApiKeyPrincipal, type ApiKeyRole } from '@catalens/db';
+import { ApiKeyRepository, checkApiKey, type ApiKeyPrincipal, type ApiKeyRole } from '@catalens/db';
 import type { Request } from 'express';
 import { ApiError } from '../common/api-error';
 import { ROLES_KEY } from './roles.decorator';
+
+const STATUS = {
+  missing: [401, 'API_KEY_MISSING'],
+  invalid: [401, 'API_KEY_INVALID'],
+  forbidden: [403, 'API_KEY_FORBIDDEN'],
+} as const;
 
 export type AuthenticatedRequest = Request & { principal: ApiKeyPrincipal };
 
@@ -22,21 +28,12 @@ export class ApiKeyGuard implements CanActivate {
     ]);
     if (!roles) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = req.headers.authorization;
-    const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : req.headers['x-api-key'];
-    if (typeof key !== 'string' || key === '') {
-      throw new ApiError(
-        401,
-        'API_KEY_MISSING',
-        'send an API key as "Authorization: Bearer <key>" or "X-Api-Key: <key>"',
-      );
+    const checked = await checkApiKey(this.keys, req.headers, roles);
+    if ('problem' in checked) {
+      const [status, code] = STATUS[checked.problem];
+      throw new ApiError(status, code, checked.message);
     }
-    const principal = await this.keys.authenticate(key);
-    if (!principal) throw new ApiError(401, 'API_KEY_INVALID', 'the API key is unknown or revoked');
-    if (!roles.some((role) => principal.roles.includes(role))) {
-      throw new ApiError(403, 'API_KEY_FORBIDDEN', `this API key lacks the ${roles.join(' or ')} role`);
-    }
-    req.principal = principal;
+    req.principal = checked.principal;
     return true;
   }
 }
