@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import { PrismaClient } from './generated/prisma/client';
 
 export { PrismaClient };
@@ -21,18 +22,27 @@ export interface DatabaseOptions {
  * PostgreSQL and for the embedded PGlite server.
  */
 export function createPrismaClient(options: DatabaseOptions): PrismaClient {
-  const adapter = new PrismaPg({
+  const config = {
     connectionString: options.url,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
     statement_timeout: options.statementTimeoutMs ?? 30_000,
     idleTimeoutMillis: 30_000,
-  });
-  if (!options.onQuery) return new PrismaClient({ adapter });
-  const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  };
   const onQuery = options.onQuery;
-  client.$on('query', (event) => onQuery(event.query));
-  return client;
+  if (!onQuery) return new PrismaClient({ adapter: new PrismaPg(config) });
+  // Counted at the driver, per statement, without Prisma's query events (which serialize every
+  // parameter, image bytes included). The pool is ours, so the adapter ends it on disconnect.
+  const pool = new Pool(config);
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const first = args[0];
+      onQuery(typeof first === 'string' ? first : ((first as { text?: string } | undefined)?.text ?? ''));
+      return query(...args);
+    };
+  });
+  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
 }
 
 /** Resolves when the database answers a trivial query; throws otherwise. */
