@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type AppProcess, startApp } from '../support/app-process';
-import { datasetDir, describeWithDataset, readLabels } from '../support/datasets';
+import { describeWithDataset, readLabels } from '../support/datasets';
 import { PipelineHarness } from '../support/pipeline';
 import { waitFor } from '../support/services';
 import { TEST_PEPPER, seedTenant } from '../support/tenants';
@@ -135,6 +135,3 @@ describeWithDataset(
     });
   },
 );
-
-if (!datasetDir('clothing'))
-  console.warn('search-api: ../shared/datasets/clothing absent, search tests skipped');

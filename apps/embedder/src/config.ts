@@ -1,5 +1,13 @@
 import { availableParallelism } from 'node:os';
-import { commonEnv, databaseEnv, env, kafkaEnv, loadConfig, vectorStoreEnv } from '@catalens/config';
+import {
+  collectionEnv,
+  commonEnv,
+  databaseEnv,
+  env,
+  kafkaEnv,
+  loadConfig,
+  vectorStoreEnv,
+} from '@catalens/config';
 import { z } from 'zod';
 
 export const embedderConfigSchema = z.object({
@@ -12,11 +20,7 @@ export const embedderConfigSchema = z.object({
   KAFKA_GROUP_ID: z.string().min(1).default('catalens-embedder'),
   /** A crashed embedder's partitions move to the others after this long (broker allows 6–300 s). */
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
-  /** Alias that names the serving collection; each model version writes `<alias>__<version>`. */
-  CATALENS_COLLECTION: z
-    .string()
-    .regex(/^[a-z][a-z0-9_-]{0,30}$/, 'expected 1-31 characters a-z, 0-9, _ or -, starting with a letter')
-    .default('items'),
+  ...collectionEnv,
   /** Image model directory (catalens-model.json); default: the shipped EfficientNet-Lite0. */
   MODEL_DIR: z.string().min(1).optional(),
   /**

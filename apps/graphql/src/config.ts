@@ -1,11 +1,13 @@
-import { authEnv, commonEnv, databaseEnv, env, loadConfig, vectorStoreEnv } from '@catalens/config';
+import {
+  authEnv,
+  collectionEnv,
+  commonEnv,
+  databaseEnv,
+  env,
+  loadConfig,
+  vectorStoreEnv,
+} from '@catalens/config';
 import { z } from 'zod';
-
-const flag = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0'])
-    .default(fallback ? 'true' : 'false')
-    .transform((v) => v === 'true' || v === '1');
 
 export const graphqlConfigSchema = z.object({
   ...commonEnv,
@@ -13,17 +15,13 @@ export const graphqlConfigSchema = z.object({
   ...authEnv,
   ...vectorStoreEnv,
   PORT: env.port(3000),
-  /** The serving alias the embedders and `catalens reindex` maintain. */
-  CATALENS_COLLECTION: z
-    .string()
-    .regex(/^[a-z][a-z0-9_-]{0,30}$/, 'expected 1-31 characters a-z, 0-9, _ or -, starting with a letter')
-    .default('items'),
+  ...collectionEnv,
   /** A GloVe text file or `.wv` cache (the same the embedders use); default: the shipped subset. */
   GLOVE_PATH: z.string().min(1).optional(),
   /** Shipped vocabulary for text queries of tenants without their own `default` vocabulary. */
   SEARCH_VOCABULARY: z.enum(['products', 'real-estate']).default('products'),
   /** Schema introspection (and field suggestions in errors); off in production unless wanted. */
-  GRAPHQL_INTROSPECTION: flag(true),
+  GRAPHQL_INTROSPECTION: env.bool(true),
   /** Abuse limits, enforced before execution (graphql-armor). */
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).max(1000).default(15),

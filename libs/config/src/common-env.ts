@@ -37,6 +37,14 @@ export const authEnv = {
   API_KEY_PEPPER: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 32`)'),
 };
 
+/** The serving alias the embedders and `catalens reindex` maintain; versions write `<alias>__<version>`. */
+export const collectionEnv = {
+  CATALENS_COLLECTION: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,30}$/, 'expected 1-31 characters a-z, 0-9, _ or -, starting with a letter')
+    .default('items'),
+};
+
 export const vectorStoreEnv = {
   /** Qdrant's REST endpoint; when unset the embedded store under VECTOR_STORE_DIR is used. */
   QDRANT_URL: env.url(['http', 'https']).optional(),

@@ -1,2 +1,2 @@
 export { ConfigError, env, loadConfig } from './load-config';
-export { authEnv, commonEnv, databaseEnv, kafkaEnv, vectorStoreEnv } from './common-env';
+export { authEnv, collectionEnv, commonEnv, databaseEnv, kafkaEnv, vectorStoreEnv } from './common-env';

@@ -16,7 +16,11 @@ export {
   type VocabularyTerm,
 } from './vocabulary/vocabulary';
 export { PRODUCTS, REAL_ESTATE, SHIPPED_VOCABULARIES } from './vocabulary/shipped-vocabularies';
-export { TenantVocabularies, type TenantVocabularySpec } from './vocabulary/tenant-vocabulary';
+export {
+  TENANT_VOCABULARY,
+  TenantVocabularies,
+  type TenantVocabularySpec,
+} from './vocabulary/tenant-vocabulary';
 export { Tagger, type Tag, type TagRequest, type TaggerOptions } from './tagging/tagger';
 export { TextQueryEncoder, tokenize, type EncodedQuery } from './text/text-query-encoder';
 export { ConseProjector, type SemanticProjector } from './projection/conse';

@@ -1,5 +1,5 @@
 import { KafkaBus } from '@catalens/bus';
-import { databaseEnv, kafkaEnv, loadConfig, vectorStoreEnv } from '@catalens/config';
+import { collectionEnv, databaseEnv, kafkaEnv, loadConfig, vectorStoreEnv } from '@catalens/config';
 import { ItemIndexRepository, createPrismaClient } from '@catalens/db';
 import { ReindexError, ReindexService } from '@catalens/indexing';
 import { createVectorStore } from '@catalens/vector-store';
@@ -14,10 +14,7 @@ const loadReindexConfig = (source: NodeJS.ProcessEnv = process.env) =>
       KAFKA_BROKERS: kafkaEnv.KAFKA_BROKERS,
       KAFKA_CLIENT_ID: kafkaEnv.KAFKA_CLIENT_ID,
       CATALENS_TOPIC_ITEMS: kafkaEnv.CATALENS_TOPIC_ITEMS,
-      CATALENS_COLLECTION: z
-        .string()
-        .regex(/^[a-z][a-z0-9_-]{0,30}$/)
-        .default('items'),
+      ...collectionEnv,
       ...vectorStoreEnv,
     }),
     source,

@@ -86,17 +86,15 @@ export class MicroBatcher<I, O> {
     this.running++;
     this.options.onDispatch?.(batch.length, oldestWaitMs / 1000);
     void this.run(batch.map((w) => w.input))
-      .then(
-        (outcomes) => {
-          if (outcomes.length !== batch.length)
-            throw new Error(`batch runner returned ${outcomes.length} outcomes for ${batch.length} inputs`);
-          outcomes.forEach((o, i) => (o.ok ? batch[i]!.resolve(o.value) : batch[i]!.reject(o.error)));
-        },
-        (error: unknown) => {
-          throw error instanceof Error ? error : new Error(String(error));
-        },
-      )
-      .catch((error: Error) => batch.forEach((w) => w.reject(error)))
+      .then((outcomes) => {
+        if (outcomes.length !== batch.length)
+          throw new Error(`batch runner returned ${outcomes.length} outcomes for ${batch.length} inputs`);
+        outcomes.forEach((o, i) => (o.ok ? batch[i]!.resolve(o.value) : batch[i]!.reject(o.error)));
+      })
+      .catch((error: unknown) => {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        batch.forEach((w) => w.reject(failure));
+      })
       .finally(() => {
         this.running--;
         this.pump();

@@ -1,11 +1,8 @@
 import { VocabularyRepository } from '@catalens/db';
-import { Tagger, TenantVocabularies } from '@catalens/semantics';
+import { TENANT_VOCABULARY, Tagger, TenantVocabularies } from '@catalens/semantics';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EMBEDDER_CONFIG, type EmbedderConfig } from '../config';
 import { EmbeddingRuntime } from '../model/embedding-runtime';
-
-/** The vocabulary a tenant's images are tagged with, when the tenant has customized one. */
-export const TAGGING_VOCABULARY = 'default';
 
 interface Cached {
   tagger: Tagger;
@@ -35,7 +32,7 @@ export class TenantTaggers {
     if (cached && Date.now() - cached.loadedAt < this.config.EMBEDDER_VOCABULARY_TTL_MS) return cached.tagger;
     this.vocabularies ??= new TenantVocabularies(this.runtime.wordVectors, this.config.EMBEDDER_VOCABULARY);
     const vocabulary = this.vocabularies.resolve(
-      await this.repository.find(tenantId, TAGGING_VOCABULARY),
+      await this.repository.find(tenantId, TENANT_VOCABULARY),
       (error) =>
         this.logger.warn(
           `tenant ${tenantId}: ${error.message}; tagging with the shipped list until it is fixed`,

@@ -13,16 +13,19 @@ export function apiError(code: ApiErrorCode, message: string, field?: string): G
   return new GraphQLError(message, { extensions: { code, ...(field ? { field } : {}) } });
 }
 
-/** Codes Apollo and graphql-armor produce for a malformed or over-limit query. */
-const CLIENT_CODES = new Set([
+/** A connection's `first`: 1 to `max` (GRAPHQL_MAX_PAGE_SIZE). */
+export function checkPageSize(first: number, max: number): void {
+  if (!Number.isInteger(first) || first < 1 || first > max)
+    throw apiError('BAD_USER_INPUT', `first: between 1 and ${max}, got ${first}`, 'first');
+}
+
+/** Our codes, and those Apollo and graphql-armor give a malformed or over-limit query. */
+const CLIENT_CODES = new Set<string>([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
   'OPERATION_RESOLUTION_FAILURE',
-]);
-const OWN_CODES = new Set<string>([
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'BAD_USER_INPUT',
@@ -41,7 +44,7 @@ export function formatError(
 ): GraphQLFormattedError {
   const raw = formatted.extensions?.code;
   const code = typeof raw === 'string' ? raw : '';
-  if (OWN_CODES.has(code) || CLIENT_CODES.has(code)) {
+  if (CLIENT_CODES.has(code)) {
     return {
       message: formatted.message,
       ...(formatted.locations ? { locations: formatted.locations } : {}),

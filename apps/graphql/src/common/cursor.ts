@@ -1,3 +1,4 @@
+import { isUuid } from '@catalens/contracts';
 import { apiError } from './api-errors';
 
 /**
@@ -7,8 +8,6 @@ import { apiError } from './api-errors';
 export function encodeCursor(key: { createdAt: Date; id: string }): string {
   return Buffer.from(JSON.stringify({ c: key.createdAt.toISOString(), i: key.id })).toString('base64url');
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function decodeCursor(cursor: string, argument = 'after'): { createdAt: Date; id: string } {
   const refuse = () =>
@@ -25,7 +24,7 @@ export function decodeCursor(cursor: string, argument = 'after'): { createdAt: D
     throw refuse();
   }
   const { c, i } = (value ?? {}) as { c?: unknown; i?: unknown };
-  if (typeof c !== 'string' || typeof i !== 'string' || !UUID.test(i) || Number.isNaN(Date.parse(c)))
+  if (typeof c !== 'string' || typeof i !== 'string' || !isUuid(i) || Number.isNaN(Date.parse(c)))
     throw refuse();
   return { createdAt: new Date(c), id: i };
 }

@@ -1,18 +1,17 @@
+import { isUuid } from '@catalens/contracts';
 import { ItemQueryRepository, type ApiKeyPrincipal, type StoredItem } from '@catalens/db';
 import { Inject, UseGuards } from '@nestjs/common';
 import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Principal, type RequestContext } from '../auth/request-context';
 import { Roles } from '../auth/roles.decorator';
-import { apiError } from '../common/api-errors';
+import { apiError, checkPageSize } from '../common/api-errors';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { GRAPHQL_CONFIG, type GraphqlConfig } from '../config';
 import { ItemArgs, ItemsArgs } from './dto/items.args';
 import { ItemConnection } from './models/item-connection.model';
 import { Item, type ItemStatus } from './models/item.model';
 import { Tag, type TagSource, type TagState } from './models/tag.model';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function toItem(item: StoredItem): Item {
   return {
@@ -47,7 +46,7 @@ export class ItemsResolver {
     if ((args.id === undefined) === (args.externalId === undefined))
       throw apiError('BAD_USER_INPUT', 'pass exactly one of id or externalId', 'id');
     if (args.id !== undefined) {
-      if (!UUID.test(args.id)) throw apiError('BAD_USER_INPUT', 'id: expected an item id (UUID)', 'id');
+      if (!isUuid(args.id)) throw apiError('BAD_USER_INPUT', 'id: expected an item id (UUID)', 'id');
       const found = (await this.repository.byIds(principal.tenantId, [args.id])).get(args.id);
       return found ? toItem(found) : null;
     }
@@ -57,9 +56,7 @@ export class ItemsResolver {
 
   @Query(() => ItemConnection, { description: 'The tenant’s items, newest first' })
   async items(@Args() args: ItemsArgs, @Principal() principal: ApiKeyPrincipal): Promise<ItemConnection> {
-    const max = this.config.GRAPHQL_MAX_PAGE_SIZE;
-    if (!Number.isInteger(args.first) || args.first < 1 || args.first > max)
-      throw apiError('BAD_USER_INPUT', `first: between 1 and ${max}, got ${args.first}`, 'first');
+    checkPageSize(args.first, this.config.GRAPHQL_MAX_PAGE_SIZE);
     const after = args.after !== undefined ? decodeCursor(args.after) : undefined;
     const page = await this.repository.page(principal.tenantId, args.filter ?? {}, args.first, after);
     const edges = page.items.map((item) => ({ cursor: encodeCursor(item), node: toItem(item) }));

@@ -1,7 +1,13 @@
-import { pointId } from '@catalens/contracts';
+import { isUuid, pointId } from '@catalens/contracts';
 import { ItemQueryRepository, VocabularyRepository, type StoredItem } from '@catalens/db';
 import { SEMANTIC, VISUAL } from '@catalens/indexing';
-import { TenantVocabularies, TextQueryEncoder, loadWordVectors, type WordVectors } from '@catalens/semantics';
+import {
+  TENANT_VOCABULARY,
+  TenantVocabularies,
+  TextQueryEncoder,
+  loadWordVectors,
+  type WordVectors,
+} from '@catalens/semantics';
 import {
   CollectionNotFoundError,
   MAX_SEARCH_WINDOW,
@@ -11,12 +17,10 @@ import {
   type VectorStore,
 } from '@catalens/vector-store';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { apiError } from '../common/api-errors';
+import { apiError, checkPageSize } from '../common/api-errors';
 import { GRAPHQL_CONFIG, type GraphqlConfig } from '../config';
 import type { SearchFilter } from './dto/search-filter.input';
 import { storeFilter } from './search-filter';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface Hit {
   item: StoredItem;
@@ -44,13 +48,8 @@ export class SearchService implements OnModuleInit {
     this.vocabularies = new TenantVocabularies(this.vectors, this.config.SEARCH_VOCABULARY);
   }
 
-  private pageSize(first: number, max = this.config.GRAPHQL_MAX_PAGE_SIZE): void {
-    if (!Number.isInteger(first) || first < 1 || first > max)
-      throw apiError('BAD_USER_INPUT', `first: between 1 and ${max}, got ${first}`, 'first');
-  }
-
   /** Store errors as API errors: a missing collection means nothing is indexed yet. */
-  private async query(run: () => Promise<ScoredPoint[]>): Promise<ScoredPoint[]> {
+  private async query<P>(run: () => Promise<P[]>): Promise<P[]> {
     try {
       return await run();
     } catch (error) {
@@ -82,15 +81,12 @@ export class SearchService implements OnModuleInit {
     filter: SearchFilter | undefined,
     minScore: number | undefined,
   ): Promise<Hit[]> {
-    this.pageSize(first);
-    if (!UUID.test(itemId)) throw apiError('BAD_USER_INPUT', 'itemId: expected an item id (UUID)', 'itemId');
+    checkPageSize(first, this.config.GRAPHQL_MAX_PAGE_SIZE);
+    if (!isUuid(itemId)) throw apiError('BAD_USER_INPUT', 'itemId: expected an item id (UUID)', 'itemId');
     const alias = this.config.CATALENS_COLLECTION;
-    const [point] = await this.store
-      .retrieve(alias, [pointId(tenantId, itemId)], { withVectors: true })
-      .catch((error: unknown) => {
-        if (error instanceof CollectionNotFoundError) return [];
-        throw error;
-      });
+    const [point] = await this.query(() =>
+      this.store.retrieve(alias, [pointId(tenantId, itemId)], { withVectors: true }),
+    );
     const visual = point?.vectors?.[VISUAL];
     if (!visual) {
       const row = (await this.items.byIds(tenantId, [itemId])).get(itemId);
@@ -118,7 +114,7 @@ export class SearchService implements OnModuleInit {
   private async encoderFor(tenantId: string): Promise<TextQueryEncoder> {
     const cached = this.encoders.get(tenantId);
     if (cached && Date.now() - cached.at < 30_000) return cached.encoder;
-    const vocabulary = this.vocabularies.resolve(await this.vocabularyRows.find(tenantId, 'default'));
+    const vocabulary = this.vocabularies.resolve(await this.vocabularyRows.find(tenantId, TENANT_VOCABULARY));
     const encoder = new TextQueryEncoder(this.vectors, vocabulary);
     this.encoders.set(tenantId, { encoder, at: Date.now() });
     return encoder;
@@ -131,7 +127,7 @@ export class SearchService implements OnModuleInit {
     offset: number,
     filter: SearchFilter | undefined,
   ) {
-    this.pageSize(first);
+    checkPageSize(first, this.config.GRAPHQL_MAX_PAGE_SIZE);
     if (text.trim().length === 0 || text.length > 500)
       throw apiError('BAD_USER_INPUT', 'text: 1 to 500 characters of search words', 'text');
     if (offset + first > MAX_SEARCH_WINDOW)

@@ -179,16 +179,4 @@ export class ItemIndexRepository {
     });
     return count;
   }
-
-  /** Items by status (all tenants), for checks and dashboards. */
-  async countByStatus(tenantId?: string): Promise<Record<ItemStatus, number>> {
-    const groups = await this.prisma.item.groupBy({
-      by: ['status'],
-      where: tenantId ? { tenantId } : {},
-      _count: { _all: true },
-    });
-    const out: Record<ItemStatus, number> = { received: 0, queued: 0, indexed: 0, failed: 0 };
-    for (const g of groups) out[g.status] = g._count._all;
-    return out;
-  }
 }

@@ -2,6 +2,9 @@ import type { WordVectors } from '../word-vectors/word-vectors';
 import { SHIPPED_VOCABULARIES } from './shipped-vocabularies';
 import { Vocabulary, VocabularyError } from './vocabulary';
 
+/** The stored vocabulary (by name) that customizes a tenant's tags and text queries. */
+export const TENANT_VOCABULARY = 'default';
+
 /** A tenant's stored vocabulary row: a shipped base plus its own words, synonyms, stop-words. */
 export interface TenantVocabularySpec {
   base: string | null;

@@ -1,3 +1,4 @@
+import { normalize } from '@catalens/semantics';
 import type { Tensor2D } from '@tensorflow/tfjs';
 import type { TfRuntime } from '../backend/select-backend';
 import { selectBackend, type BackendName } from '../backend/select-backend';
@@ -178,14 +179,4 @@ export class TfImageEncoder implements ImageEncoder {
     this.model.dispose();
     return Promise.resolve();
   }
-}
-
-function normalize(v: Float32Array): Float32Array {
-  let n = 0;
-  for (const x of v) n += x * x;
-  if (n > 0) {
-    const inv = 1 / Math.sqrt(n);
-    for (let i = 0; i < v.length; i++) v[i]! *= inv;
-  }
-  return v;
 }

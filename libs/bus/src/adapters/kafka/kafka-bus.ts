@@ -2,6 +2,7 @@ import {
   type Admin,
   type Consumer,
   type IHeaders,
+  type KafkaMessage,
   Kafka,
   KafkaJSError,
   type Producer,
@@ -66,6 +67,18 @@ function headersOf(headers: IHeaders | undefined): Record<string, string> {
     if (first !== undefined) out[name] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
   }
   return out;
+}
+
+function consumedRecord(topic: string, partition: number, m: KafkaMessage): ConsumedRecord {
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    key: m.key ? m.key.toString('utf8') : null,
+    value: m.value,
+    headers: headersOf(m.headers),
+    timestamp: m.timestamp,
+  };
 }
 
 async function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
@@ -212,15 +225,7 @@ export class KafkaBus implements Bus {
       // eslint-disable-next-line @typescript-eslint/unbound-method
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0) return;
-        const records: ConsumedRecord[] = batch.messages.map((m) => ({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: m.offset,
-          key: m.key ? m.key.toString('utf8') : null,
-          value: m.value,
-          headers: headersOf(m.headers),
-          timestamp: m.timestamp,
-        }));
+        const records = batch.messages.map((m) => consumedRecord(batch.topic, batch.partition, m));
         // A throw here makes kafkajs retry the same batch (nothing is resolved or committed).
         await options.handleBatch({
           topic: batch.topic,
@@ -281,15 +286,7 @@ export class KafkaBus implements Bus {
               const records = batch.messages
                 .filter((m) => BigInt(m.offset) < end)
                 .filter((m) => !options.since || Number(m.timestamp) >= options.since.getTime())
-                .map((m) => ({
-                  topic,
-                  partition: batch.partition,
-                  offset: m.offset,
-                  key: m.key ? m.key.toString('utf8') : null,
-                  value: m.value,
-                  headers: headersOf(m.headers),
-                  timestamp: m.timestamp,
-                }));
+                .map((m) => consumedRecord(topic, batch.partition, m));
               if (records.length > 0) {
                 await options.handle(records);
                 count += records.length;
