@@ -39,18 +39,28 @@ describeWithDataset(
           .slice(0, 15),
       );
       await harness.startEmbedder();
-      await harness.postItems(
-        picked.map((p, i) => ({
+      // One more hat, whose title has a word no image shows and no word vector knows.
+      const zorvex = readLabels(dir).filter((p) => p.label === 'hat')[20]!;
+      await harness.postItems([
+        ...picked.map((p, i) => ({
           externalId: `c-${i}`,
           title: `Catalog item ${i}`,
           category: p.label,
           price: 10 + i,
           imageBase64: readFileSync(p.file).toString('base64'),
         })),
-      );
+        {
+          externalId: 'zorvex',
+          title: 'Zorvex trail cap',
+          description: 'Catalog item of the Zorvex range',
+          category: 'hat',
+          price: 30,
+          imageBase64: readFileSync(zorvex.file).toString('base64'),
+        },
+      ]);
       await waitFor(
-        '45 indexed',
-        async () => ((await harness.statusCounts()).indexed === 45 ? true : undefined),
+        '46 indexed',
+        async () => ((await harness.statusCounts()).indexed === 46 ? true : undefined),
         300_000,
         500,
       );
@@ -122,16 +132,65 @@ describeWithDataset(
       expect(next.data!.searchImages.hits).toHaveLength(5);
     });
 
+    const TEXT = `query($text: String!, $mode: SearchMode!, $first: Int!, $after: String, $filter: SearchFilter) {
+      searchImages(text: $text, mode: $mode, first: $first, after: $after, filter: $filter) {
+        hits { score matchedTerms item { id externalId category } } endCursor unknownWords } }`;
+    type TextHits = { score: number; matchedTerms: string[]; item: { id: string; externalId: string } }[];
+
+    it('KEYWORD finds an item by a title word no word vector knows; SEMANTIC cannot', async () => {
+      const keyword = await gql(TEXT, { text: 'Zorvex', mode: 'KEYWORD', first: 10 });
+      expect(keyword.errors).toBeUndefined();
+      const hits = keyword.data!.searchImages.hits as TextHits;
+      expect(hits.map((h) => h.item.externalId)).toEqual(['zorvex']);
+      expect(hits[0]!.matchedTerms).toEqual(['zorvex']);
+      expect(hits[0]!.score).toBeGreaterThan(0);
+      const semantic = await gql(TEXT, { text: 'Zorvex', mode: 'SEMANTIC', first: 10 });
+      expect(semantic.data!.searchImages).toMatchObject({ hits: [], unknownWords: ['zorvex'] });
+      // The filter applies inside the SQL query too.
+      const filtered = await gql(TEXT, {
+        text: 'zorvex',
+        mode: 'KEYWORD',
+        first: 10,
+        filter: { categories: ['dress'] },
+      });
+      expect(filtered.data!.searchImages.hits).toEqual([]);
+    });
+
+    it('HYBRID ranks the title match first where the image alone does not find it', async () => {
+      const semantic = await gql(TEXT, { text: 'zorvex dress', mode: 'SEMANTIC', first: 10 });
+      const semanticIds = (semantic.data!.searchImages.hits as TextHits).map((h) => h.item.externalId);
+      expect(semanticIds).not.toContain('zorvex');
+      const hybrid = await gql(TEXT, { text: 'zorvex dress', mode: 'HYBRID', first: 10 });
+      expect(hybrid.errors).toBeUndefined();
+      const hits = hybrid.data!.searchImages.hits as TextHits;
+      expect(hits).toHaveLength(10);
+      expect(hits[0]!.item.externalId).toBe('zorvex');
+      expect(hits[0]!.matchedTerms).toContain('zorvex');
+      // Below it, the semantic order of the dresses is kept.
+      expect(hits.slice(1, 4).map((h) => h.item.externalId)).toEqual(semanticIds.slice(0, 3));
+    });
+
+    it('KEYWORD pages through every match once (stemmed: "catalogs" matches "Catalog")', async () => {
+      const seen: string[] = [];
+      let after: string | null = null;
+      do {
+        const page: GqlResponse = await gql(TEXT, { text: 'catalogs', mode: 'KEYWORD', first: 20, after });
+        expect(page.errors).toBeUndefined();
+        seen.push(...(page.data!.searchImages.hits as TextHits).map((h) => h.item.id));
+        after = page.data!.searchImages.endCursor as string | null;
+      } while (after !== null);
+      expect(seen).toHaveLength(46);
+      expect(new Set(seen).size).toBe(46);
+    });
+
     it('never shows another tenant’s items', async () => {
       const shoe = [...labelOf].find(([, label]) => label === 'shoes')![0];
       const foreign = await gql(SIMILAR, { id: shoe, first: 5 }, otherKey);
       expect(foreign.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'itemId' });
-      const search = await gql(
-        '{ searchImages(text: "dress", first: 10) { hits { item { id } } } }',
-        {},
-        otherKey,
-      );
-      expect(search.data!.searchImages.hits).toEqual([]);
+      for (const mode of ['SEMANTIC', 'KEYWORD', 'HYBRID']) {
+        const search = await gql(TEXT, { text: 'dress catalog zorvex', mode, first: 10 }, otherKey);
+        expect(search.data!.searchImages.hits).toEqual([]);
+      }
     });
   },
 );

@@ -33,6 +33,7 @@ export async function catalogPhotos(count: number, offset = 0): Promise<{ bytes:
 export interface ItemInput {
   externalId: string;
   title: string;
+  description?: string;
   category?: string;
   price?: number;
   imageBase64: string;
@@ -50,9 +51,12 @@ export class PipelineHarness {
   tenantId!: string;
   ingestKey!: string;
   searchKey!: string;
+  /** Roles curate and admin (tag mutations, vocabulary, reindex). */
+  curatorKey!: string;
   ingest!: AppProcess;
   /** Set when started with `storeServer`: embedders then share the store over HTTP. */
   storeServer: Awaited<ReturnType<typeof startStoreServer>> | undefined;
+  /** Embedders and GraphQL servers this harness started (stopped before ingest). */
   private readonly embedders: AppProcess[] = [];
 
   get dlqTopic(): string {
@@ -73,15 +77,28 @@ export class PipelineHarness {
   async start(options: { storeServer?: boolean } = {}): Promise<this> {
     if (options.storeServer) this.storeServer = await startStoreServer(this.storeDir);
     this.db = await freshDatabase('pipeline');
-    const seeded = await seedTenant(this.db.url, 'shop', [['ingest'], ['search']]);
+    const seeded = await seedTenant(this.db.url, 'shop', [['ingest'], ['search'], ['curate', 'admin']]);
     this.tenantId = seeded.tenantId;
-    [this.ingestKey, this.searchKey] = seeded.keys as [string, string];
+    [this.ingestKey, this.searchKey, this.curatorKey] = seeded.keys as [string, string, string];
     this.ingest = await startApp('ingest', {
       ...this.commonEnv(),
       API_KEY_PEPPER: TEST_PEPPER,
       INGEST_MAX_BODY_BYTES: String(32 * 1024 * 1024),
     });
     return this;
+  }
+
+  /** The GraphQL API over this pipeline's database, store (its server) and topic. */
+  async startGraphql(env: Record<string, string> = {}): Promise<AppProcess> {
+    if (!this.storeServer) throw new Error('startGraphql needs start({ storeServer: true })');
+    const graphql = await startApp('graphql', {
+      ...this.commonEnv(),
+      API_KEY_PEPPER: TEST_PEPPER,
+      VECTOR_STORE_URL: this.storeServer.url,
+      ...env,
+    });
+    this.embedders.push(graphql);
+    return graphql;
   }
 
   async startEmbedder(env: Record<string, string> = {}): Promise<AppProcess> {

@@ -4,6 +4,7 @@ import {
   commonEnv,
   databaseEnv,
   env,
+  kafkaEnv,
   loadConfig,
   vectorStoreEnv,
 } from '@catalens/config';
@@ -14,6 +15,8 @@ export const graphqlConfigSchema = z.object({
   ...databaseEnv,
   ...authEnv,
   ...vectorStoreEnv,
+  /** Kafka carries the records of a `reindex` mutation; search works without it. */
+  ...kafkaEnv,
   PORT: env.port(3000),
   ...collectionEnv,
   /** A GloVe text file or `.wv` cache (the same the embedders use); default: the shipped subset. */

@@ -1,4 +1,5 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { BusModule } from '@catalens/bus';
 import { DATABASE_READINESS, DatabaseModule, ItemQueryRepository } from '@catalens/db';
 import { ObservabilityModule, type ReadinessCheck } from '@catalens/observability';
 import { VECTOR_STORE_READINESS, VectorStoreModule } from '@catalens/vector-store';
@@ -15,6 +16,13 @@ import { RequestLoaders } from './items/item-loaders';
 import { ItemsResolver } from './items/items.resolver';
 import { SearchResolver } from './search/search.resolver';
 import { SearchService } from './search/search.service';
+import { TextSearchService } from './search/text-search.service';
+import { VocabularyService } from './vocabulary/vocabulary.service';
+import { CatalogResolver } from './catalog/catalog.resolver';
+import { TagCurationService } from './tags/tag-curation.service';
+import { TagsResolver } from './tags/tags.resolver';
+import { ReindexResolver } from './reindex/reindex.resolver';
+import { TenantReindexService } from './reindex/tenant-reindex.service';
 
 @Module({})
 export class GraphqlAppModule {
@@ -64,14 +72,27 @@ export class GraphqlAppModule {
           }),
         }),
         RepositoriesModule.forRoot(config),
+        // No topics provisioned here (ingest does); Kafka is not part of readiness: only reindex needs it.
+        BusModule.forKafka({
+          clientId: `${config.KAFKA_CLIENT_ID}-graphql`,
+          brokers: config.KAFKA_BROKERS,
+          publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
+        }),
         VectorStoreModule.forRoot(config),
       ],
       providers: [
         { provide: GRAPHQL_CONFIG, useValue: config },
         ApiKeyGuard,
         ItemsResolver,
+        VocabularyService,
         SearchService,
+        TextSearchService,
         SearchResolver,
+        TagCurationService,
+        TagsResolver,
+        CatalogResolver,
+        TenantReindexService,
+        ReindexResolver,
       ],
     };
   }

@@ -51,3 +51,20 @@ export {
   type TagRow,
 } from './repositories/item-query.repository';
 export { checkApiKey, type ApiKeyCheck } from './api-keys/check-api-key';
+export {
+  ItemSearchRepository,
+  queryWords,
+  refreshSearchDocumentsSql,
+  type ItemSearchFilter,
+  type KeywordHit,
+} from './repositories/item-search.repository';
+export {
+  TagCurationRepository,
+  type CurationResult,
+  type TagAction,
+} from './repositories/tag-curation.repository';
+export {
+  CatalogStatsRepository,
+  type CatalogStats,
+  type TagWordCount,
+} from './repositories/catalog-stats.repository';

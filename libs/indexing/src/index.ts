@@ -3,6 +3,7 @@ export { itemPayload, itemPoint, payloadChanged, type ItemPayload } from './item
 export {
   ReindexError,
   ReindexService,
+  reindexRecord,
   type ReindexProgress,
   type ReindexRequest,
   type ReindexResult,

@@ -41,7 +41,11 @@ export interface ReindexResult {
 /** 16 hex digits from the signed 64-bit column (two's complement). */
 const hashHex = (value: bigint): string => BigInt.asUintN(64, value).toString(16).padStart(16, '0');
 
-function record(item: ReindexableItem, toVersion: string): BusRecord {
+/**
+ * The item record a reindex publishes: the item as ingest produced it, from its stored image;
+ * `toVersion` addresses it to the embedders of one model version (any, when omitted).
+ */
+export function reindexRecord(item: ReindexableItem, toVersion?: string): BusRecord {
   const m = {
     title: item.title,
     ...(item.description !== null ? { description: item.description } : {}),
@@ -68,7 +72,7 @@ function record(item: ReindexableItem, toVersion: string): BusRecord {
         bytes: item.image.bytes.toString('base64'),
       },
       metadata: m,
-      modelHint: toVersion,
+      ...(toVersion !== undefined ? { modelHint: toVersion } : {}),
       producedAt: new Date().toISOString(),
     }),
   };
@@ -111,7 +115,7 @@ export class ReindexService {
       if (page.length === 0) break;
       await this.bus.publish(
         request.itemsTopic,
-        page.map((item) => record(item, request.toVersion)),
+        page.map((item) => reindexRecord(item, request.toVersion)),
       );
       published += page.length;
       after = page[page.length - 1]!.id;

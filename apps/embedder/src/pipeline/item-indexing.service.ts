@@ -129,7 +129,7 @@ export class ItemIndexingService {
     const curated = await this.step('database', signal, () =>
       this.items.curatedTags(embedded.map((e) => e.envelope.itemId)),
     );
-    const writes: { embedded: Embedded; point: PointInput; row?: IndexedItem }[] = [];
+    const writes: { embedded: Embedded; point: PointInput; row: IndexedItem }[] = [];
     for (const e of embedded) {
       const tagger = await this.step('database', signal, () => this.taggers.forTenant(e.envelope.tenantId));
       const mine = curated.get(e.envelope.itemId)!;
@@ -145,23 +145,20 @@ export class ItemIndexingService {
       writes.push({
         embedded: e,
         point: itemPoint(e.envelope, e.embedding, payload),
-        ...(e.stored
-          ? {}
-          : {
-              row: {
-                itemId: e.envelope.itemId,
-                contentHash: e.envelope.contentHash,
-                modelVersion: this.runtime.modelVersion,
-                tags: tags.map((t) => ({ word: t.term, score: t.score })),
-              },
-            }),
+        // A refreshed payload (new vocabulary, new decisions) rewrites the row's tags as well.
+        row: {
+          itemId: e.envelope.itemId,
+          contentHash: e.envelope.contentHash,
+          modelVersion: this.runtime.modelVersion,
+          tags: tags.map((t) => ({ word: t.term, score: t.score })),
+        },
       });
     }
 
     const written = await this.upsert(writes, failed, signal);
     await this.step('database', signal, () =>
       this.items.markIndexed(
-        written.flatMap((w) => (w.row ? [w.row] : [])),
+        written.map((w) => w.row),
         indexedAt,
       ),
     );

@@ -1,6 +1,10 @@
 import {
   ApiKeyRepository,
+  CatalogStatsRepository,
+  ItemIndexRepository,
   ItemQueryRepository,
+  ItemSearchRepository,
+  TagCurationRepository,
   PRISMA_CLIENT,
   VocabularyRepository,
   type PrismaClient,
@@ -20,6 +24,13 @@ export class RepositoriesModule {
           inject: [PRISMA_CLIENT],
           useFactory: (prisma: PrismaClient) => new ItemQueryRepository(prisma),
         },
+        ...[ItemSearchRepository, TagCurationRepository, CatalogStatsRepository, ItemIndexRepository].map(
+          (provide) => ({
+            provide,
+            inject: [PRISMA_CLIENT],
+            useFactory: (prisma: PrismaClient) => new provide(prisma),
+          }),
+        ),
         {
           provide: VocabularyRepository,
           inject: [PRISMA_CLIENT],
@@ -31,7 +42,15 @@ export class RepositoriesModule {
           useFactory: (prisma: PrismaClient) => new ApiKeyRepository(prisma, config.API_KEY_PEPPER),
         },
       ],
-      exports: [ItemQueryRepository, ApiKeyRepository, VocabularyRepository],
+      exports: [
+        ItemQueryRepository,
+        ItemSearchRepository,
+        TagCurationRepository,
+        CatalogStatsRepository,
+        ItemIndexRepository,
+        ApiKeyRepository,
+        VocabularyRepository,
+      ],
     };
   }
 }

@@ -57,7 +57,7 @@ export class ItemsResolver {
   @Query(() => ItemConnection, { description: 'The tenant’s items, newest first' })
   async items(@Args() args: ItemsArgs, @Principal() principal: ApiKeyPrincipal): Promise<ItemConnection> {
     checkPageSize(args.first, this.config.GRAPHQL_MAX_PAGE_SIZE);
-    const after = args.after !== undefined ? decodeCursor(args.after) : undefined;
+    const after = args.after != null ? decodeCursor(args.after) : undefined;
     const page = await this.repository.page(principal.tenantId, args.filter ?? {}, args.first, after);
     const edges = page.items.map((item) => ({ cursor: encodeCursor(item), node: toItem(item) }));
     return {

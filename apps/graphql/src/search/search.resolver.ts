@@ -8,12 +8,15 @@ import { apiError } from '../common/api-errors';
 import { toItem } from '../items/items.resolver';
 import { SearchImagesArgs, SimilarItemsArgs } from './dto/search.args';
 import { ScoredItem, SearchResult } from './models/search.models';
+import { normalizeFilter } from './search-filter';
 import { SearchService } from './search.service';
+import { TextSearchService } from './text-search.service';
 
 /** Offset cursors for search results: `o<offset>` in base64url, checked like any input. */
 const encodeOffset = (offset: number) => Buffer.from(`o${offset}`).toString('base64url');
-function decodeOffset(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
+function decodeOffset(cursor: string | null | undefined): number {
+  // GraphQL clients send an explicit null for "no cursor" as often as they leave it out.
+  if (cursor === undefined || cursor === null) return 0;
   const match = /^o(\d{1,6})$/.exec(
     /^[A-Za-z0-9_-]{1,12}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString() : '',
   );
@@ -30,7 +33,10 @@ function decodeOffset(cursor: string | undefined): number {
 @UseGuards(ApiKeyGuard)
 @Roles('search', 'curate', 'admin')
 export class SearchResolver {
-  constructor(private readonly search: SearchService) {}
+  constructor(
+    private readonly search: SearchService,
+    private readonly text: TextSearchService,
+  ) {}
 
   @Query(() => [ScoredItem], { description: 'Items that look like an indexed item, most similar first' })
   async similarItems(
@@ -41,32 +47,28 @@ export class SearchResolver {
       principal.tenantId,
       args.itemId,
       args.first,
-      args.filter,
+      normalizeFilter(args.filter),
       args.minScore,
     );
     return hits.map((h) => ({ item: toItem(h.item), score: h.score }));
   }
 
-  @Query(() => SearchResult, { description: 'Images described by words (SEMANTIC: GloVe space)' })
+  @Query(() => SearchResult, { description: 'Items found by words: SEMANTIC, KEYWORD or HYBRID' })
   async searchImages(
     @Args() args: SearchImagesArgs,
     @Principal() principal: ApiKeyPrincipal,
   ): Promise<SearchResult> {
     const offset = decodeOffset(args.after);
-    const { query, hits } = await this.search.semantic(
+    const { query, hits } = await this.text.searchImages(
       principal.tenantId,
       args.text,
+      args.mode,
       args.first,
       offset,
-      args.filter,
+      normalizeFilter(args.filter),
     );
-    const terms = new Set(query.used);
     return {
-      hits: hits.map((h) => ({
-        item: toItem(h.item),
-        score: h.score,
-        matchedTerms: h.tags.filter((t) => terms.has(t)),
-      })),
+      hits: hits.map((h) => ({ item: toItem(h.item), score: h.score, matchedTerms: h.matchedTerms })),
       endCursor: hits.length === args.first ? encodeOffset(offset + args.first) : null,
       usedTerms: query.used,
       unknownWords: query.unknown,

@@ -1,25 +1,17 @@
 import { isUuid, pointId } from '@catalens/contracts';
-import { ItemQueryRepository, VocabularyRepository, type StoredItem } from '@catalens/db';
-import { SEMANTIC, VISUAL } from '@catalens/indexing';
-import {
-  TENANT_VOCABULARY,
-  TenantVocabularies,
-  TextQueryEncoder,
-  loadWordVectors,
-  type WordVectors,
-} from '@catalens/semantics';
+import { ItemQueryRepository, type ItemSearchFilter, type StoredItem } from '@catalens/db';
+import { VISUAL } from '@catalens/indexing';
 import {
   CollectionNotFoundError,
-  MAX_SEARCH_WINDOW,
   VECTOR_STORE,
   VectorStoreUnavailableError,
   type ScoredPoint,
+  type SearchRequest,
   type VectorStore,
 } from '@catalens/vector-store';
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { apiError, checkPageSize } from '../common/api-errors';
 import { GRAPHQL_CONFIG, type GraphqlConfig } from '../config';
-import type { SearchFilter } from './dto/search-filter.input';
 import { storeFilter } from './search-filter';
 
 export interface Hit {
@@ -30,23 +22,14 @@ export interface Hit {
 
 /** Search over the serving alias, always filtered by the caller's tenant inside the store query. */
 @Injectable()
-export class SearchService implements OnModuleInit {
+export class SearchService {
   private readonly logger = new Logger(SearchService.name);
-  private vectors!: WordVectors;
-  private vocabularies!: TenantVocabularies;
-  private readonly encoders = new Map<string, { encoder: TextQueryEncoder; at: number }>();
 
   constructor(
     @Inject(GRAPHQL_CONFIG) private readonly config: GraphqlConfig,
     @Inject(VECTOR_STORE) private readonly store: VectorStore,
     private readonly items: ItemQueryRepository,
-    private readonly vocabularyRows: VocabularyRepository,
   ) {}
-
-  async onModuleInit(): Promise<void> {
-    this.vectors = (await loadWordVectors(this.config.GLOVE_PATH)).vectors;
-    this.vocabularies = new TenantVocabularies(this.vectors, this.config.SEARCH_VOCABULARY);
-  }
 
   /** Store errors as API errors: a missing collection means nothing is indexed yet. */
   private async query<P>(run: () => Promise<P[]>): Promise<P[]> {
@@ -62,8 +45,13 @@ export class SearchService implements OnModuleInit {
     }
   }
 
+  /** A vector search of the serving collection (tenant and filter are the caller's to set). */
+  async points(request: SearchRequest): Promise<ScoredPoint[]> {
+    return this.query(() => this.store.search(this.config.CATALENS_COLLECTION, request));
+  }
+
   /** Hits in store order, joined with the tenant's rows (a point whose row is gone is dropped). */
-  private async join(tenantId: string, points: ScoredPoint[]): Promise<Hit[]> {
+  async join(tenantId: string, points: ScoredPoint[]): Promise<Hit[]> {
     const rows = await this.items.byIds(
       tenantId,
       points.map((p) => String(p.payload?.itemId)),
@@ -78,7 +66,7 @@ export class SearchService implements OnModuleInit {
     tenantId: string,
     itemId: string,
     first: number,
-    filter: SearchFilter | undefined,
+    filter: ItemSearchFilter,
     minScore: number | undefined,
   ): Promise<Hit[]> {
     checkPageSize(first, this.config.GRAPHQL_MAX_PAGE_SIZE);
@@ -98,57 +86,14 @@ export class SearchService implements OnModuleInit {
         'itemId',
       );
     }
-    const points = await this.query(() =>
-      this.store.search(alias, {
-        vector: VISUAL,
-        query: visual,
-        limit: first,
-        filter: storeFilter(tenantId, filter, itemId),
-        withPayload: true,
-        ...(minScore !== undefined ? { scoreThreshold: minScore } : {}),
-      }),
-    );
+    const points = await this.points({
+      vector: VISUAL,
+      query: visual,
+      limit: first,
+      filter: storeFilter(tenantId, filter, itemId),
+      withPayload: true,
+      ...(minScore !== undefined ? { scoreThreshold: minScore } : {}),
+    });
     return this.join(tenantId, points);
-  }
-
-  private async encoderFor(tenantId: string): Promise<TextQueryEncoder> {
-    const cached = this.encoders.get(tenantId);
-    if (cached && Date.now() - cached.at < 30_000) return cached.encoder;
-    const vocabulary = this.vocabularies.resolve(await this.vocabularyRows.find(tenantId, TENANT_VOCABULARY));
-    const encoder = new TextQueryEncoder(this.vectors, vocabulary);
-    this.encoders.set(tenantId, { encoder, at: Date.now() });
-    return encoder;
-  }
-
-  async semantic(
-    tenantId: string,
-    text: string,
-    first: number,
-    offset: number,
-    filter: SearchFilter | undefined,
-  ) {
-    checkPageSize(first, this.config.GRAPHQL_MAX_PAGE_SIZE);
-    if (text.trim().length === 0 || text.length > 500)
-      throw apiError('BAD_USER_INPUT', 'text: 1 to 500 characters of search words', 'text');
-    if (offset + first > MAX_SEARCH_WINDOW)
-      throw apiError(
-        'BAD_USER_INPUT',
-        `after: results beyond the first ${MAX_SEARCH_WINDOW} are not served; refine the query`,
-        'after',
-      );
-    const query = (await this.encoderFor(tenantId)).encode(text);
-    if (!query.vector) return { query, hits: [] as Hit[] };
-    const vector = query.vector;
-    const points = await this.query(() =>
-      this.store.search(this.config.CATALENS_COLLECTION, {
-        vector: SEMANTIC,
-        query: vector,
-        limit: first,
-        offset,
-        filter: storeFilter(tenantId, filter),
-        withPayload: true,
-      }),
-    );
-    return { query, hits: await this.join(tenantId, points) };
   }
 }

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client';
 import type { ItemStatus, StoredItem } from './item.repository';
+import { refreshSearchDocumentsSql } from './item-search.repository';
 
 /** What the database knows about an item, as the embedder needs it to decide what to do. */
 export interface ItemIndexState {
@@ -82,8 +83,9 @@ export class ItemIndexRepository {
   }
 
   /**
-   * Marks items indexed and replaces their automatic suggestions with the new ones, in one
-   * transaction. Accepted, rejected and manual tags are never touched.
+   * Marks items indexed, replaces their automatic suggestions with the new ones and rebuilds
+   * their keyword documents, in one transaction. Accepted, rejected and manual tags are never
+   * touched.
    */
   async markIndexed(items: readonly IndexedItem[], indexedAt = new Date()): Promise<void> {
     if (items.length === 0) return;
@@ -118,6 +120,7 @@ export class ItemIndexRepository {
         // A word the merchandiser already decided on keeps its row and its state.
         skipDuplicates: true,
       });
+      await tx.$executeRaw(refreshSearchDocumentsSql(fresh.map((i) => i.itemId)));
     });
   }
 
@@ -136,10 +139,39 @@ export class ItemIndexRepository {
     });
   }
 
-  /** A page of reindexable items with their stored images, in id order after `afterId`. */
-  async pageForReindex(afterId: string | null, limit: number): Promise<ReindexableItem[]> {
+  /**
+   * Starts a tenant's re-embedding: its indexed items become `queued` again (they stay searchable
+   * meanwhile). Returns how many; `reindexProgress` counts them back as `indexed`.
+   */
+  async queueTenantForReindex(tenantId: string, at: Date): Promise<number> {
+    const { count } = await this.prisma.item.updateMany({
+      where: { tenantId, status: 'indexed', contentHash: { not: null }, image: { isNot: null } },
+      data: { status: 'queued', queuedAt: at },
+    });
+    return count;
+  }
+
+  /** A tenant's items since `since`: indexed or failed since then, and still waiting. */
+  async reindexProgress(
+    tenantId: string,
+    since: Date,
+  ): Promise<{ indexed: number; failed: number; pending: number }> {
+    const [indexed, failed, pending] = await Promise.all([
+      this.prisma.item.count({ where: { tenantId, status: 'indexed', indexedAt: { gte: since } } }),
+      this.prisma.item.count({ where: { tenantId, status: 'failed', updatedAt: { gte: since } } }),
+      this.prisma.item.count({ where: { tenantId, status: { in: ['received', 'queued'] } } }),
+    ]);
+    return { indexed, failed, pending };
+  }
+
+  /**
+   * A page of reindexable items with their stored images, in id order after `afterId`; of one
+   * tenant when `tenantId` is given.
+   */
+  async pageForReindex(afterId: string | null, limit: number, tenantId?: string): Promise<ReindexableItem[]> {
     const rows = await this.prisma.item.findMany({
       where: {
+        ...(tenantId ? { tenantId } : {}),
         status: { not: 'failed' },
         contentHash: { not: null },
         image: { isNot: null },

@@ -26,4 +26,23 @@ export class VocabularyRepository {
       updatedAt: row.updatedAt,
     };
   }
+
+  /** Replaces the tenant's vocabulary `name` with this one (its whole list of changes). */
+  async save(
+    tenantId: string,
+    record: Omit<TenantVocabularyRecord, 'updatedAt'>,
+  ): Promise<TenantVocabularyRecord> {
+    const data = {
+      base: record.base,
+      words: [...record.words],
+      synonyms: record.synonyms,
+      stopWords: [...record.stopWords],
+    };
+    const row = await this.prisma.vocabulary.upsert({
+      where: { tenantId_name: { tenantId, name: record.name } },
+      create: { tenantId, name: record.name, ...data },
+      update: data,
+    });
+    return { ...record, updatedAt: row.updatedAt };
+  }
 }

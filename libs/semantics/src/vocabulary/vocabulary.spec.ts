@@ -40,6 +40,10 @@ describe('shipped vocabularies', () => {
     expect(tenant.has('vintage')).toBe(false);
     expect(tenant.resolve('chesterfield')).toBe('sofa');
     expect(tenant.resolve('couch')).toBe('sofa');
+    const groups = tenant.synonymGroups();
+    expect(groups.sofa).toEqual(expect.arrayContaining(['chesterfield', 'couch']));
+    expect(groups.sofa).toEqual([...groups.sofa!].sort());
+    expect(Object.keys(groups)).toEqual(Object.keys(groups).sort());
   });
 });
 

@@ -116,6 +116,14 @@ export class Vocabulary {
     return this.byTerm.has(w) ? w : this.synonymToTerm.get(w);
   }
 
+  /** term → the other words that find it, terms and words sorted. */
+  synonymGroups(): Record<string, string[]> {
+    const groups: Record<string, string[]> = {};
+    for (const [word, term] of [...this.synonymToTerm].sort(([a], [b]) => (a < b ? -1 : 1)))
+      (groups[term] ??= []).push(word);
+    return Object.fromEntries(Object.entries(groups).sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+
   /** Multi-word terms and synonyms, longest first (for phrase matching in queries). */
   phrases(): string[] {
     return [...this.byTerm.keys(), ...this.synonymToTerm.keys()]

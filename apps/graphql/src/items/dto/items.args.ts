@@ -28,5 +28,5 @@ export class ItemsArgs {
   first!: number;
 
   @Field(() => String, { nullable: true })
-  after?: string;
+  after?: string | null;
 }

@@ -29,7 +29,7 @@ export class SearchImagesArgs {
   first!: number;
 
   @Field(() => String, { nullable: true })
-  after?: string;
+  after?: string | null;
 
   @Field(() => SearchFilter, { nullable: true })
   filter?: SearchFilter;

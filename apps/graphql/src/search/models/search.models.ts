@@ -3,10 +3,26 @@ import { Item } from '../../items/models/item.model';
 
 export enum SearchMode {
   SEMANTIC = 'SEMANTIC',
+  KEYWORD = 'KEYWORD',
+  HYBRID = 'HYBRID',
 }
 registerEnumType(SearchMode, {
   name: 'SearchMode',
-  description: 'SEMANTIC: the query’s GloVe vector against the images’ semantic vectors',
+  description: 'How `searchImages` matches the text',
+  valuesMap: {
+    SEMANTIC: {
+      description:
+        'The query’s GloVe vector against the images’ semantic vectors: finds what the image shows, whatever the title says',
+    },
+    KEYWORD: {
+      description:
+        'PostgreSQL full-text search (English stemming) over title, accepted tags and description; score is ts_rank_cd',
+    },
+    HYBRID: {
+      description:
+        'Reciprocal rank fusion (k = 60) of the top 500 KEYWORD and SEMANTIC results; score is the fused score',
+    },
+  },
 });
 
 @ObjectType()
@@ -23,10 +39,12 @@ export class SearchHit {
   @Field(() => Item)
   item!: Item;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Higher is better; its scale depends on the mode (see SearchMode)' })
   score!: number;
 
-  @Field(() => [String], { description: 'Query terms that are also tags of the item' })
+  @Field(() => [String], {
+    description: 'Query terms that are tags of the item (SEMANTIC) or words of its text (KEYWORD)',
+  })
   matchedTerms!: string[];
 }
 
