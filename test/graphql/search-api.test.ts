@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type AppProcess, startApp } from '../support/app-process';
+import { TestImageServer } from '../support/image-server';
 import { describeWithDataset, readLabels } from '../support/datasets';
 import { PipelineHarness } from '../support/pipeline';
 import { waitFor } from '../support/services';
@@ -21,6 +22,8 @@ describeWithDataset(
     let searchKey: string;
     let otherKey: string;
     const labelOf = new Map<string, string>();
+    const images = new TestImageServer();
+    let heldOutShoe: Buffer;
 
     const gql = async (query: string, variables: object = {}, key = searchKey): Promise<GqlResponse> => {
       const res = await fetch(`${graphql.url}/graphql`, {
@@ -71,13 +74,20 @@ describeWithDataset(
       searchKey = harness.searchKey;
       // Another tenant, for the isolation checks.
       otherKey = (await seedTenant(harness.db.url, 'other', [['search']])).keys[0]!;
+      // A shoe photo that was not ingested, to search by (uploaded, and served by URL).
+      heldOutShoe = readFileSync(readLabels(dir).filter((p) => p.label === 'shoes')[25]!.file);
+      await images.start();
+      images.serve('/shoe.jpg', heldOutShoe);
       graphql = await startApp('graphql', {
         DATABASE_URL: harness.db.url,
         API_KEY_PEPPER: TEST_PEPPER,
         VECTOR_STORE_URL: harness.storeServer!.url,
+        GRAPHQL_FETCH_ALLOW_CIDRS: '127.0.0.1/32',
+        GRAPHQL_MAX_IMAGE_BYTES: String(5 * 1024 * 1024),
       });
     });
     afterAll(async () => {
+      await images.stop();
       await graphql?.stop();
       await harness.stop();
     });
@@ -98,6 +108,60 @@ describeWithDataset(
       const shoes = hits.filter((h) => h.item.category === 'shoes').length;
       console.log(`similarItems(shoe): ${shoes}/10 shoes`);
       expect(shoes).toBeGreaterThanOrEqual(7);
+    });
+
+    const upload = (body: Buffer | string, type = 'image/jpeg', key = searchKey) =>
+      fetch(`${graphql.url}/v1/query-images`, {
+        method: 'POST',
+        headers: { 'content-type': type, ...(key ? { 'x-api-key': key } : {}) },
+        body,
+      });
+    const BY_IMAGE = `query($imageId: ID, $imageUrl: String) {
+      similarItems(imageId: $imageId, imageUrl: $imageUrl, first: 10) { score item { id category } } }`;
+    type Similar = { score: number; item: { id: string; category: string } }[];
+
+    it('similarItems of a held-out shoe photo, uploaded or by URL, returns mostly shoes', async () => {
+      const res = await upload(heldOutShoe);
+      expect(res.status).toBe(201);
+      const uploaded = (await res.json()) as { imageId: string; expiresAt: string; width: number };
+      expect(new Date(uploaded.expiresAt).getTime()).toBeGreaterThan(Date.now());
+      const byUpload = await gql(BY_IMAGE, { imageId: uploaded.imageId });
+      expect(byUpload.errors).toBeUndefined();
+      const hits = byUpload.data!.similarItems as Similar;
+      expect(hits).toHaveLength(10);
+      const shoes = hits.filter((h) => h.item.category === 'shoes').length;
+      console.log(`similarItems(held-out shoe upload): ${shoes}/10 shoes`);
+      expect(shoes).toBeGreaterThanOrEqual(7);
+      // The same photo by URL is the same query: same items in the same order.
+      const byUrl = await gql(BY_IMAGE, { imageUrl: images.url('/shoe.jpg') });
+      expect(byUrl.errors).toBeUndefined();
+      expect((byUrl.data!.similarItems as Similar).map((h) => h.item.id)).toEqual(hits.map((h) => h.item.id));
+      // Another tenant cannot use this tenant's upload.
+      const foreign = await gql(BY_IMAGE, { imageId: uploaded.imageId }, otherKey);
+      expect(foreign.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'imageId' });
+    });
+
+    it('refuses bad query images with clear errors and stays up', async () => {
+      const huge = await upload(Buffer.alloc(50 * 1024 * 1024, 1)).catch((e: Error) => e);
+      // The server answers 413 as soon as the limit is passed; a client still sending may see the reset.
+      if (!(huge instanceof Error)) {
+        expect(huge.status).toBe(413);
+        expect(((await huge.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+      }
+      expect((await upload('{"a":1}', 'application/json')).status).toBe(415);
+      const notImage = await upload(Buffer.from('this is not an image at all'));
+      expect(notImage.status).toBe(422);
+      expect(((await notImage.json()) as { error: { message: string } }).error.message).toMatch(/image/);
+      expect((await upload(heldOutShoe, 'image/jpeg', '')).status).toBe(401);
+      const unknown = await gql(BY_IMAGE, { imageId: '00000000-0000-4000-8000-000000000000' });
+      expect(unknown.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'imageId' });
+      const ssrf = await gql(BY_IMAGE, { imageUrl: 'http://169.254.169.254/latest/meta-data' });
+      expect(ssrf.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'imageUrl' });
+      const missing = await gql(BY_IMAGE, { imageUrl: images.url('/nothing.jpg') });
+      expect(missing.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'imageUrl' });
+      const two = await gql(`{ similarItems(itemId: "x", imageUrl: "http://a/b.jpg") { score } }`);
+      expect(two.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+      expect((await fetch(`${graphql.url}/healthz`)).ok).toBe(true);
     });
 
     it('filters inside the store query: a category filter still returns a full page', async () => {

@@ -30,6 +30,17 @@ export const graphqlConfigSchema = z.object({
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).max(1000).default(15),
   GRAPHQL_MAX_COST: z.coerce.number().int().min(100).max(1_000_000).default(5000),
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(2000),
+  /** The image model's directory, as the embedders have it (image queries); default: the shipped model. */
+  MODEL_DIR: z.string().min(1).optional(),
+  /** Model worker threads for image queries; the model loads at the first image query. */
+  GRAPHQL_ENCODER_WORKERS: z.coerce.number().int().min(1).max(16).default(1),
+  /** Largest query image `POST /v1/query-images` or `similarItems(imageUrl:)` accepts. */
+  GRAPHQL_MAX_IMAGE_BYTES: env.positiveInt(10 * 1024 * 1024),
+  /** How long an uploaded query image's id stays valid. */
+  GRAPHQL_QUERY_IMAGE_TTL_S: z.coerce.number().int().min(10).max(86_400).default(900),
+  /** Private ranges `similarItems(imageUrl:)` may fetch from (default: public addresses only). */
+  GRAPHQL_FETCH_ALLOW_CIDRS: env.list(),
+  GRAPHQL_FETCH_TIMEOUT_MS: env.positiveInt(10_000),
   /** Largest `first` a connection accepts. */
   GRAPHQL_MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
 });

@@ -23,6 +23,9 @@ import { TagCurationService } from './tags/tag-curation.service';
 import { TagsResolver } from './tags/tags.resolver';
 import { ReindexResolver } from './reindex/reindex.resolver';
 import { TenantReindexService } from './reindex/tenant-reindex.service';
+import { QueryImageEncoder } from './query-images/query-image-encoder';
+import { QueryImagesController } from './query-images/query-images.controller';
+import { QueryImagesService } from './query-images/query-images.service';
 
 @Module({})
 export class GraphqlAppModule {
@@ -80,6 +83,7 @@ export class GraphqlAppModule {
         }),
         VectorStoreModule.forRoot(config),
       ],
+      controllers: [QueryImagesController],
       providers: [
         { provide: GRAPHQL_CONFIG, useValue: config },
         ApiKeyGuard,
@@ -93,6 +97,8 @@ export class GraphqlAppModule {
         CatalogResolver,
         TenantReindexService,
         ReindexResolver,
+        QueryImageEncoder,
+        QueryImagesService,
       ],
     };
   }

@@ -68,3 +68,4 @@ export {
   type CatalogStats,
   type TagWordCount,
 } from './repositories/catalog-stats.repository';
+export { QueryImageRepository, type QueryImageRecord } from './repositories/query-image.repository';

@@ -6,6 +6,7 @@ import {
   ItemSearchRepository,
   TagCurationRepository,
   PRISMA_CLIENT,
+  QueryImageRepository,
   VocabularyRepository,
   type PrismaClient,
 } from '@catalens/db';
@@ -24,13 +25,17 @@ export class RepositoriesModule {
           inject: [PRISMA_CLIENT],
           useFactory: (prisma: PrismaClient) => new ItemQueryRepository(prisma),
         },
-        ...[ItemSearchRepository, TagCurationRepository, CatalogStatsRepository, ItemIndexRepository].map(
-          (provide) => ({
-            provide,
-            inject: [PRISMA_CLIENT],
-            useFactory: (prisma: PrismaClient) => new provide(prisma),
-          }),
-        ),
+        ...[
+          ItemSearchRepository,
+          TagCurationRepository,
+          CatalogStatsRepository,
+          ItemIndexRepository,
+          QueryImageRepository,
+        ].map((provide) => ({
+          provide,
+          inject: [PRISMA_CLIENT],
+          useFactory: (prisma: PrismaClient) => new provide(prisma),
+        })),
         {
           provide: VocabularyRepository,
           inject: [PRISMA_CLIENT],
@@ -48,6 +53,7 @@ export class RepositoriesModule {
         TagCurationRepository,
         CatalogStatsRepository,
         ItemIndexRepository,
+        QueryImageRepository,
         ApiKeyRepository,
         VocabularyRepository,
       ],

@@ -9,6 +9,7 @@ import { toItem } from '../items/items.resolver';
 import { SearchImagesArgs, SimilarItemsArgs } from './dto/search.args';
 import { ScoredItem, SearchResult } from './models/search.models';
 import { normalizeFilter } from './search-filter';
+import { QueryImagesService } from '../query-images/query-images.service';
 import { SearchService } from './search.service';
 import { TextSearchService } from './text-search.service';
 
@@ -36,16 +37,32 @@ export class SearchResolver {
   constructor(
     private readonly search: SearchService,
     private readonly text: TextSearchService,
+    private readonly images: QueryImagesService,
   ) {}
 
-  @Query(() => [ScoredItem], { description: 'Items that look like an indexed item, most similar first' })
+  @Query(() => [ScoredItem], {
+    description:
+      'Items that look like an indexed item, an uploaded image or an image URL (pass one), most similar first',
+  })
   async similarItems(
     @Args() args: SimilarItemsArgs,
     @Principal() principal: ApiKeyPrincipal,
   ): Promise<ScoredItem[]> {
+    const given = [args.itemId, args.imageId, args.imageUrl].filter((a) => a != null).length;
+    if (given !== 1)
+      throw apiError('BAD_USER_INPUT', 'pass exactly one of itemId, imageId or imageUrl', 'itemId');
+    const anchor =
+      args.itemId != null
+        ? { itemId: args.itemId }
+        : {
+            image:
+              args.imageId != null
+                ? await this.images.byId(principal.tenantId, args.imageId)
+                : await this.images.byUrl(args.imageUrl!),
+          };
     const hits = await this.search.similar(
       principal.tenantId,
-      args.itemId,
+      anchor,
       args.first,
       normalizeFilter(args.filter),
       args.minScore,

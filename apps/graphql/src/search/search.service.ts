@@ -4,20 +4,25 @@ import { VISUAL } from '@catalens/indexing';
 import {
   CollectionNotFoundError,
   VECTOR_STORE,
+  VectorStoreInputError,
   VectorStoreUnavailableError,
   type ScoredPoint,
+  type VectorInput,
   type SearchRequest,
   type VectorStore,
 } from '@catalens/vector-store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { apiError, checkPageSize } from '../common/api-errors';
 import { GRAPHQL_CONFIG, type GraphqlConfig } from '../config';
+import type { QueryVector } from '../query-images/query-image-encoder';
 import { storeFilter } from './search-filter';
 
 export interface Hit {
   item: StoredItem;
   score: number;
   tags: string[];
+  /** The model version that indexed the point. */
+  modelVersion: string;
 }
 
 /** Search over the serving alias, always filtered by the caller's tenant inside the store query. */
@@ -58,39 +63,80 @@ export class SearchService {
     );
     return points.flatMap((p) => {
       const item = rows.get(String(p.payload?.itemId));
-      return item ? [{ item, score: p.score, tags: (p.payload?.tags as string[] | undefined) ?? [] }] : [];
+      if (!item) return [];
+      const tags = (p.payload?.tags as string[] | undefined) ?? [];
+      const modelVersion = typeof p.payload?.modelVersion === 'string' ? p.payload.modelVersion : '';
+      return [{ item, score: p.score, tags, modelVersion }];
     });
   }
 
+  /** What a `similarItems` query compares with. */
   async similar(
     tenantId: string,
-    itemId: string,
+    anchor: { itemId: string } | { image: QueryVector },
     first: number,
     filter: ItemSearchFilter,
     minScore: number | undefined,
   ): Promise<Hit[]> {
     checkPageSize(first, this.config.GRAPHQL_MAX_PAGE_SIZE);
+    if ('itemId' in anchor) {
+      const visual = await this.visualOf(tenantId, anchor.itemId);
+      return this.nearest(tenantId, visual, first, filter, minScore, anchor.itemId);
+    }
+    const { image } = anchor;
+    let hits: Hit[];
+    try {
+      hits = await this.nearest(tenantId, image.vector, first, filter, minScore);
+    } catch (error) {
+      if (!(error instanceof VectorStoreInputError)) throw error;
+      throw this.otherModel(image.modelId, error.message);
+    }
+    // Vectors of another image model are not comparable, even when their sizes agree.
+    const served = hits.find((h) => !h.modelVersion.startsWith(`${image.modelId}+`));
+    if (served) throw this.otherModel(image.modelId, `the index serves ${served.modelVersion}`);
+    return hits;
+  }
+
+  private otherModel(modelId: string, detail: string) {
+    this.logger.warn(`image query with model ${modelId}: ${detail}`);
+    return apiError(
+      'SERVICE_UNAVAILABLE',
+      `image queries need the image model of the serving index, and this server runs ${modelId} (${detail}); set MODEL_DIR as the serving embedders have it`,
+    );
+  }
+
+  private async visualOf(tenantId: string, itemId: string): Promise<number[]> {
     if (!isUuid(itemId)) throw apiError('BAD_USER_INPUT', 'itemId: expected an item id (UUID)', 'itemId');
-    const alias = this.config.CATALENS_COLLECTION;
     const [point] = await this.query(() =>
-      this.store.retrieve(alias, [pointId(tenantId, itemId)], { withVectors: true }),
+      this.store.retrieve(this.config.CATALENS_COLLECTION, [pointId(tenantId, itemId)], {
+        withVectors: true,
+      }),
     );
     const visual = point?.vectors?.[VISUAL];
-    if (!visual) {
-      const row = (await this.items.byIds(tenantId, [itemId])).get(itemId);
-      throw apiError(
-        'NOT_FOUND',
-        row
-          ? `item ${itemId} is not searchable yet (status ${row.status}); it can be compared once indexed`
-          : `no item ${itemId} in this tenant`,
-        'itemId',
-      );
-    }
+    if (visual) return visual;
+    const row = (await this.items.byIds(tenantId, [itemId])).get(itemId);
+    throw apiError(
+      'NOT_FOUND',
+      row
+        ? `item ${itemId} is not searchable yet (status ${row.status}); it can be compared once indexed`
+        : `no item ${itemId} in this tenant`,
+      'itemId',
+    );
+  }
+
+  private async nearest(
+    tenantId: string,
+    visual: VectorInput,
+    first: number,
+    filter: ItemSearchFilter,
+    minScore: number | undefined,
+    excludeItemId?: string,
+  ): Promise<Hit[]> {
     const points = await this.points({
       vector: VISUAL,
       query: visual,
       limit: first,
-      filter: storeFilter(tenantId, filter, itemId),
+      filter: storeFilter(tenantId, filter, excludeItemId),
       withPayload: true,
       ...(minScore !== undefined ? { scoreThreshold: minScore } : {}),
     });

@@ -1,4 +1,10 @@
-import { ItemQueryRepository, ItemSearchRepository, queryWords, type ItemSearchFilter } from '@catalens/db';
+import {
+  ItemQueryRepository,
+  ItemSearchRepository,
+  queryWords,
+  type ItemSearchFilter,
+  type StoredItem,
+} from '@catalens/db';
 import { SEMANTIC } from '@catalens/indexing';
 import type { EncodedQuery } from '@catalens/semantics';
 import { MAX_SEARCH_WINDOW } from '@catalens/vector-store';
@@ -9,12 +15,14 @@ import { VocabularyService } from '../vocabulary/vocabulary.service';
 import { SearchMode } from './models/search.models';
 import { reciprocalRankFusion } from './rank-fusion';
 import { storeFilter } from './search-filter';
-import { SearchService, type Hit } from './search.service';
+import { SearchService } from './search.service';
 
 /** HYBRID fuses the top this-many of each list, so its pages stay stable and deep pages cheap. */
 export const HYBRID_DEPTH = 500;
 
-export interface TextHit extends Hit {
+export interface TextHit {
+  item: StoredItem;
+  score: number;
   matchedTerms: string[];
 }
 
@@ -82,7 +90,8 @@ export class TextSearchService {
     });
     const terms = new Set(query.used);
     return (await this.search.join(tenantId, points)).map((h) => ({
-      ...h,
+      item: h.item,
+      score: h.score,
       matchedTerms: h.tags.filter((t) => terms.has(t)),
     }));
   }
@@ -101,7 +110,7 @@ export class TextSearchService {
     );
     return found.flatMap((f) => {
       const item = rows.get(f.itemId);
-      return item ? [{ item, score: f.rank, tags: [], matchedTerms: f.matched }] : [];
+      return item ? [{ item, score: f.rank, matchedTerms: f.matched }] : [];
     });
   }
 
@@ -144,7 +153,7 @@ export class TextSearchService {
         ...(keywordRank !== undefined ? keyword[keywordRank - 1]!.matched : []),
         ...tags.filter((t) => terms.has(t)),
       ]);
-      return [{ item, score: f.score, tags, matchedTerms: [...matched] }];
+      return [{ item, score: f.score, matchedTerms: [...matched] }];
     });
   }
 }

@@ -4,8 +4,23 @@ import { SearchFilter } from './search-filter.input';
 
 @ArgsType()
 export class SimilarItemsArgs {
-  @Field(() => ID, { description: 'Items that look like this indexed item (itself excluded)' })
-  itemId!: string;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Items that look like this indexed item (itself excluded)',
+  })
+  itemId?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Items that look like an image uploaded to POST /v1/query-images (the id it returned)',
+  })
+  imageId?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Items that look like the image at this http(s) URL (public addresses only)',
+  })
+  imageUrl?: string | null;
 
   @Field(() => Int, { defaultValue: 10 })
   first!: number;
