@@ -145,6 +145,30 @@ describe('GraphQL items API (app as its own process, real PostgreSQL)', () => {
     expect(other.data!.items.edges[0].node.id).toBe(otherId);
   });
 
+  it('serves each item’s stored image behind a signed, expiring thumbnail link', async () => {
+    const res = await gql('query($id: ID) { item(id: $id) { thumbnailUrl } }', { id: ids[3] });
+    const link = new URL(res.data!.item.thumbnailUrl as string);
+    expect(link.origin).toBe(app.url);
+    const image = await fetch(link);
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/jpeg');
+    expect(image.headers.get('cache-control')).toMatch(/^public, max-age=\d+, immutable$/);
+    expect(Buffer.from(await image.arrayBuffer()).toString()).toMatch(/^image [0-9a-f-]{36} 3$/);
+    // Another item under this signature, a tampered signature, a moved expiry: all refused.
+    const other = new URL(link);
+    other.pathname = `/v1/thumbnails/${ids[4]}`;
+    expect((await fetch(other)).status).toBe(403);
+    const tampered = new URL(link);
+    tampered.searchParams.set('sig', 'A' + link.searchParams.get('sig')!.slice(1));
+    expect((await fetch(tampered)).status).toBe(403);
+    const later = new URL(link);
+    later.searchParams.set('exp', String(Number(link.searchParams.get('exp')) + 3600));
+    const refused = await fetch(later);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('THUMBNAIL_LINK_INVALID');
+    expect((await fetch(`${app.url}/v1/thumbnails/not-an-id?exp=1&sig=x`)).status).toBe(400);
+  });
+
   it('refuses missing, wrong and under-privileged keys with stable codes', async () => {
     expect((await gql('{ items(first: 1) { totalCount } }', {}, null)).errors![0]!.extensions!.code).toBe(
       'UNAUTHENTICATED',

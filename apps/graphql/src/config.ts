@@ -18,6 +18,8 @@ export const graphqlConfigSchema = z.object({
   /** Kafka carries the records of a `reindex` mutation; search works without it. */
   ...kafkaEnv,
   PORT: env.port(3000),
+  /** This API's public base URL, for thumbnail links (default: the request's own host). */
+  PUBLIC_URL: env.url(['http', 'https']).optional(),
   ...collectionEnv,
   /** A GloVe text file or `.wv` cache (the same the embedders use); default: the shipped subset. */
   GLOVE_PATH: z.string().min(1).optional(),

@@ -26,6 +26,8 @@ import { TenantReindexService } from './reindex/tenant-reindex.service';
 import { QueryImageEncoder } from './query-images/query-image-encoder';
 import { QueryImagesController } from './query-images/query-images.controller';
 import { QueryImagesService } from './query-images/query-images.service';
+import { ThumbnailSigner } from './thumbnails/thumbnail-signer';
+import { ThumbnailsController } from './thumbnails/thumbnails.controller';
 
 @Module({})
 export class GraphqlAppModule {
@@ -83,7 +85,7 @@ export class GraphqlAppModule {
         }),
         VectorStoreModule.forRoot(config),
       ],
-      controllers: [QueryImagesController],
+      controllers: [QueryImagesController, ThumbnailsController],
       providers: [
         { provide: GRAPHQL_CONFIG, useValue: config },
         ApiKeyGuard,
@@ -99,6 +101,7 @@ export class GraphqlAppModule {
         ReindexResolver,
         QueryImageEncoder,
         QueryImagesService,
+        { provide: ThumbnailSigner, useValue: new ThumbnailSigner(config.API_KEY_PEPPER) },
       ],
     };
   }

@@ -58,7 +58,8 @@ export class IngestModule {
         {
           provide: ApiKeyRepository,
           inject: [PRISMA_CLIENT],
-          useFactory: (prisma: PrismaClient) => new ApiKeyRepository(prisma, config.API_KEY_PEPPER),
+          useFactory: (prisma: PrismaClient) =>
+            new ApiKeyRepository(prisma, config.API_KEY_PEPPER, { ttlMs: config.API_KEY_CACHE_TTL_MS }),
         },
         {
           provide: SafeImageFetcher,

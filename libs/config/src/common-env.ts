@@ -35,6 +35,8 @@ export const authEnv = {
    * At least 16 characters; generate one with `openssl rand -hex 32`.
    */
   API_KEY_PEPPER: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 32`)'),
+  /** How long a server trusts an authenticated key before reading it again (a revocation's delay); 0 = every request. */
+  API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
 };
 
 /** The serving alias the embedders and `catalens reindex` maintain; versions write `<alias>__<version>`. */

@@ -69,3 +69,4 @@ export {
   type TagWordCount,
 } from './repositories/catalog-stats.repository';
 export { QueryImageRepository, type QueryImageRecord } from './repositories/query-image.repository';
+export { REST_AUTH_ERRORS, ROLES_KEY, Roles } from './api-keys/roles';

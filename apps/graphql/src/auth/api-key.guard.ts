@@ -1,10 +1,9 @@
-import { ApiKeyRepository, checkApiKey, type ApiKeyRole } from '@catalens/db';
+import { ApiKeyRepository, ROLES_KEY, checkApiKey, type ApiKeyRole } from '@catalens/db';
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { apiError } from '../common/api-errors';
 import type { RequestContext } from './request-context';
-import { ROLES_KEY } from './roles.decorator';
 
 /**
  * API key from `Authorization: Bearer <key>` or `X-Api-Key`, checked once per request; the key's

@@ -1,10 +1,14 @@
-import { CatalogStatsRepository, type ApiKeyPrincipal, type TenantVocabularyRecord } from '@catalens/db';
+import {
+  CatalogStatsRepository,
+  type ApiKeyPrincipal,
+  type TenantVocabularyRecord,
+  Roles,
+} from '@catalens/db';
 import { TENANT_VOCABULARY, type Vocabulary } from '@catalens/semantics';
 import { UseGuards } from '@nestjs/common';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Principal } from '../auth/request-context';
-import { Roles } from '../auth/roles.decorator';
 import { apiError } from '../common/api-errors';
 import { VocabularyService } from '../vocabulary/vocabulary.service';
 import { CatalogStats, VocabularyInput, VocabularyUpdate, VocabularyView } from './catalog.models';

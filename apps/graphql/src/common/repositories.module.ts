@@ -15,7 +15,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 /** The repositories over the shared Prisma client; global, so the GraphQL context factory sees them. */
 @Module({})
 export class RepositoriesModule {
-  static forRoot(config: { API_KEY_PEPPER: string }): DynamicModule {
+  static forRoot(config: { API_KEY_PEPPER: string; API_KEY_CACHE_TTL_MS: number }): DynamicModule {
     return {
       module: RepositoriesModule,
       global: true,
@@ -44,7 +44,8 @@ export class RepositoriesModule {
         {
           provide: ApiKeyRepository,
           inject: [PRISMA_CLIENT],
-          useFactory: (prisma: PrismaClient) => new ApiKeyRepository(prisma, config.API_KEY_PEPPER),
+          useFactory: (prisma: PrismaClient) =>
+            new ApiKeyRepository(prisma, config.API_KEY_PEPPER, { ttlMs: config.API_KEY_CACHE_TTL_MS }),
         },
       ],
       exports: [

@@ -1,10 +1,9 @@
 import { isUuid } from '@catalens/contracts';
-import { ItemQueryRepository, type ApiKeyPrincipal, type StoredItem } from '@catalens/db';
+import { ItemQueryRepository, type ApiKeyPrincipal, type StoredItem, Roles } from '@catalens/db';
 import { Inject, UseGuards } from '@nestjs/common';
 import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Principal, type RequestContext } from '../auth/request-context';
-import { Roles } from '../auth/roles.decorator';
 import { apiError, checkPageSize } from '../common/api-errors';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { GRAPHQL_CONFIG, type GraphqlConfig } from '../config';
@@ -12,6 +11,7 @@ import { ItemArgs, ItemsArgs } from './dto/items.args';
 import { ItemConnection } from './models/item-connection.model';
 import { Item, type ItemStatus } from './models/item.model';
 import { Tag, type TagSource, type TagState } from './models/tag.model';
+import { ThumbnailSigner } from '../thumbnails/thumbnail-signer';
 
 export function toItem(item: StoredItem): Item {
   return {
@@ -29,6 +29,7 @@ export function toItem(item: StoredItem): Item {
     modelVersion: item.modelVersion,
     indexedAt: item.indexedAt,
     createdAt: item.createdAt,
+    contentHash: item.contentHash,
   };
 }
 
@@ -39,6 +40,7 @@ export class ItemsResolver {
   constructor(
     private readonly repository: ItemQueryRepository,
     @Inject(GRAPHQL_CONFIG) private readonly config: GraphqlConfig,
+    private readonly signer: ThumbnailSigner,
   ) {}
 
   @Query(() => Item, { nullable: true, description: 'One item by id or externalId; null when there is none' })
@@ -65,6 +67,17 @@ export class ItemsResolver {
       pageInfo: { hasNextPage: page.hasNext, endCursor: edges.at(-1)?.cursor ?? null },
       totalCount: page.total,
     };
+  }
+
+  @ResolveField(() => String, {
+    nullable: true,
+    description:
+      'The normalized image (≤ 512 px), behind a signed link valid for about a day: usable in <img> without a key',
+  })
+  thumbnailUrl(@Parent() item: Item, @Context() ctx: RequestContext): string | null {
+    if (!item.contentHash) return null;
+    const base = this.config.PUBLIC_URL ?? `${ctx.req.protocol}://${ctx.req.get('host')}`;
+    return `${base.replace(/\/$/, '')}${this.signer.path(item.id, item.contentHash)}`;
   }
 
   @ResolveField(() => [Tag])

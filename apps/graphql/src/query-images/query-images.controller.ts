@@ -1,16 +1,9 @@
-import { ApiKeyRepository, checkApiKey } from '@catalens/db';
+import { ApiKeyRepository, REST_AUTH_ERRORS, checkApiKey } from '@catalens/db';
 import { Controller, Inject, Logger, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { GRAPHQL_CONFIG, type GraphqlConfig } from '../config';
 import { QueryImageError } from './query-image-encoder';
 import { QueryImagesService } from './query-images.service';
-
-const STATUS: Record<string, number> = { missing: 401, invalid: 401, forbidden: 403 };
-const CODE: Record<string, string> = {
-  missing: 'UNAUTHENTICATED',
-  invalid: 'UNAUTHENTICATED',
-  forbidden: 'FORBIDDEN',
-};
 
 /**
  * `POST /v1/query-images`: the REST companion of `similarItems(imageId:)`. The body is the image
@@ -37,7 +30,10 @@ export class QueryImagesController {
       req.resume();
     };
     const checked = await checkApiKey(this.keys, req.headers, ['search', 'curate', 'admin']);
-    if ('problem' in checked) return fail(STATUS[checked.problem]!, CODE[checked.problem]!, checked.message);
+    if ('problem' in checked) {
+      const { status, code } = REST_AUTH_ERRORS[checked.problem];
+      return fail(status, code, checked.message);
+    }
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (!type.startsWith('image/'))
       return fail(

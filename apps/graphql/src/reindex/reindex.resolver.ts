@@ -1,3 +1,4 @@
+import { Roles } from '@catalens/db';
 import type { ApiKeyPrincipal } from '@catalens/db';
 import { UseGuards } from '@nestjs/common';
 import {
@@ -13,7 +14,6 @@ import {
 } from '@nestjs/graphql';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Principal } from '../auth/request-context';
-import { Roles } from '../auth/roles.decorator';
 import { TenantReindexService, type ReindexState } from './tenant-reindex.service';
 
 const STATES = { PUBLISHING: 'PUBLISHING', INDEXING: 'INDEXING', DONE: 'DONE', FAILED: 'FAILED' } as const;

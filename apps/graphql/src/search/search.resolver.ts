@@ -1,9 +1,9 @@
+import { Roles } from '@catalens/db';
 import type { ApiKeyPrincipal } from '@catalens/db';
 import { UseGuards } from '@nestjs/common';
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Principal } from '../auth/request-context';
-import { Roles } from '../auth/roles.decorator';
 import { apiError } from '../common/api-errors';
 import { toItem } from '../items/items.resolver';
 import { SearchImagesArgs, SimilarItemsArgs } from './dto/search.args';

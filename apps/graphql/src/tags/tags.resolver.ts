@@ -1,10 +1,9 @@
-import { CatalogStatsRepository, type ApiKeyPrincipal, type TagAction } from '@catalens/db';
+import { CatalogStatsRepository, type ApiKeyPrincipal, type TagAction, Roles } from '@catalens/db';
 import { canonicalTerm } from '@catalens/semantics';
 import { Inject, UseGuards } from '@nestjs/common';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Principal } from '../auth/request-context';
-import { Roles } from '../auth/roles.decorator';
 import { apiError, checkPageSize } from '../common/api-errors';
 import { GRAPHQL_CONFIG, type GraphqlConfig } from '../config';
 import { toItem } from '../items/items.resolver';

@@ -1,15 +1,15 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiKeyRepository, checkApiKey, type ApiKeyPrincipal, type ApiKeyRole } from '@catalens/db';
+import {
+  ApiKeyRepository,
+  REST_AUTH_ERRORS,
+  ROLES_KEY,
+  checkApiKey,
+  type ApiKeyPrincipal,
+  type ApiKeyRole,
+} from '@catalens/db';
 import type { Request } from 'express';
 import { ApiError } from '../common/api-error';
-import { ROLES_KEY } from './roles.decorator';
-
-const STATUS = {
-  missing: [401, 'API_KEY_MISSING'],
-  invalid: [401, 'API_KEY_INVALID'],
-  forbidden: [403, 'API_KEY_FORBIDDEN'],
-} as const;
 
 export type AuthenticatedRequest = Request & { principal: ApiKeyPrincipal };
 
@@ -30,7 +30,7 @@ export class ApiKeyGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const checked = await checkApiKey(this.keys, req.headers, roles);
     if ('problem' in checked) {
-      const [status, code] = STATUS[checked.problem];
+      const { status, code } = REST_AUTH_ERRORS[checked.problem];
       throw new ApiError(status, code, checked.message);
     }
     req.principal = checked.principal;

@@ -1,9 +1,9 @@
+import { Roles } from '@catalens/db';
 import { once } from 'node:events';
 import { BusUnavailableError } from '@catalens/bus';
 import { Controller, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
-import { RequireRole } from '../auth/roles.decorator';
 import { ApiError } from '../common/api-error';
 import { INGEST_CONFIG, type IngestConfig } from '../config';
 import { FeedIngestService } from './feed-ingest.service';
@@ -23,7 +23,7 @@ export class FeedsController {
    * before anything was processed the answer is 503; later, the summary says where it stopped.
    */
   @Post()
-  @RequireRole('ingest')
+  @Roles('ingest')
   async upload(@Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const format = feedFormatOf(req.headers['content-type']);
     if (!format) {

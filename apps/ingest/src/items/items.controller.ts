@@ -12,10 +12,9 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ItemRepository } from '@catalens/db';
+import { ItemRepository, Roles } from '@catalens/db';
 import type { Response } from 'express';
 import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
-import { RequireRole } from '../auth/roles.decorator';
 import { ApiError } from '../common/api-error';
 import { MAX_BATCH_ITEMS } from './dto/item.input';
 import { itemFromFormFields } from './dto/upload-fields';
@@ -37,7 +36,7 @@ export class ItemsController {
    * refused answers 400. Each batch element carries its own outcome.
    */
   @Post()
-  @RequireRole('ingest')
+  @Roles('ingest')
   @HttpCode(202)
   async create(
     @Req() req: AuthenticatedRequest,
@@ -86,7 +85,7 @@ export class ItemsController {
 
   /** One item as multipart/form-data: the image file in `image`, the item fields beside it. */
   @Post('upload')
-  @RequireRole('ingest')
+  @Roles('ingest')
   @UseInterceptors(FileInterceptor('image', { limits: UPLOAD_LIMITS.current }))
   async upload(
     @Req() req: AuthenticatedRequest,
@@ -130,7 +129,7 @@ export class ItemsController {
   }
 
   @Get(':externalId')
-  @RequireRole('ingest', 'search', 'curate', 'admin')
+  @Roles('ingest', 'search', 'curate', 'admin')
   async status(@Req() req: AuthenticatedRequest, @Param('externalId') externalId: string) {
     const tenantId = req.principal.tenantId;
     const item = await this.items.findByExternalId(tenantId, externalId);

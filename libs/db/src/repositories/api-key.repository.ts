@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { PrismaClient } from '../generated/prisma/client';
 import {
   type ApiKeyRole,
@@ -28,11 +29,24 @@ export class ApiKeyNotFoundError extends Error {
   }
 }
 
+export interface ApiKeyCacheOptions {
+  /** How long an authenticated key is trusted without reading its row (0: never cached). */
+  ttlMs: number;
+  /** Most keys remembered. */
+  max?: number;
+}
+
 export class ApiKeyRepository {
+  /** Active keys by their hash: a revocation is seen within `ttlMs`. Unknown keys are not cached. */
+  private readonly cache?: LRUCache<string, ApiKeyPrincipal>;
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly pepper: string,
-  ) {}
+    cache?: ApiKeyCacheOptions,
+  ) {
+    if (cache && cache.ttlMs > 0) this.cache = new LRUCache({ max: cache.max ?? 10_000, ttl: cache.ttlMs });
+  }
 
   async create(tenantId: string, roles: ApiKeyRole[], name?: string): Promise<CreatedApiKey> {
     const { key, prefix } = generateApiKey();
@@ -46,9 +60,14 @@ export class ApiKeyRepository {
   async authenticate(key: string): Promise<ApiKeyPrincipal | undefined> {
     const parsed = parseApiKey(key);
     if (!parsed) return undefined;
+    const hash = this.cache ? hashApiKey(key, this.pepper) : '';
+    const cached = this.cache?.get(hash);
+    if (cached) return cached;
     const row = await this.prisma.apiKey.findUnique({ where: { prefix: parsed.prefix } });
     if (!row || row.revokedAt || !apiKeyMatches(key, row.secretHash, this.pepper)) return undefined;
-    return { keyId: row.id, tenantId: row.tenantId, roles: row.roles };
+    const principal = { keyId: row.id, tenantId: row.tenantId, roles: row.roles };
+    this.cache?.set(hash, principal);
+    return principal;
   }
 
   /** Revokes by id or prefix; revoking twice is harmless. */

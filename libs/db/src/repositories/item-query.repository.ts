@@ -73,6 +73,19 @@ export class ItemQueryRepository {
     return { items: rows.slice(0, limit).map(toStoredItem), hasNext: rows.length > limit, total };
   }
 
+  /**
+   * An item's stored, normalized image with the hash it is stored under, whatever the tenant: the
+   * caller has proven access another way (a signed thumbnail link).
+   */
+  async image(itemId: string): Promise<{ mime: string; bytes: Buffer; contentHash: string } | undefined> {
+    const row = await this.prisma.item.findUnique({
+      where: { id: itemId },
+      select: { contentHash: true, image: { select: { mime: true, bytes: true } } },
+    });
+    if (!row?.image || !row.contentHash) return undefined;
+    return { mime: row.image.mime, bytes: Buffer.from(row.image.bytes), contentHash: row.contentHash };
+  }
+
   /** Tags of many items in one query (the DataLoader batch), best score first. */
   async tagsOf(tenantId: string, itemIds: readonly string[]): Promise<Map<string, TagRow[]>> {
     const out = new Map<string, TagRow[]>(itemIds.map((id) => [id, []]));

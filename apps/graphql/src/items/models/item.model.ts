@@ -57,6 +57,9 @@ export class Item {
   @Field(() => Date)
   createdAt!: Date;
 
+  /** Internal: the stored image's hash, for the thumbnail link (not a field). */
+  contentHash!: string | null;
+
   /** Resolved by ItemsResolver.tags through a DataLoader. */
   @Field(() => [Tag])
   tags?: Tag[];
