@@ -1,8 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import type { AppProcess } from '../support/app-process';
 import { describeWithDataset, readLabels } from '../support/datasets';
 import { PipelineHarness } from '../support/pipeline';
-import { waitFor } from '../support/services';
+import { REPO_ROOT, waitFor } from '../support/services';
 import { seedTenant } from '../support/tenants';
 
 jest.setTimeout(600_000);
@@ -248,6 +252,46 @@ describeWithDataset(
       expect(shipped.data!.nope).toBeNull();
       const badBase = await gql('mutation { upsertVocabulary(input: { base: "cars" }) { unknownWords } }');
       expect(badBase.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'base' });
+    });
+
+    it('train devise --from-tags learns from the accepted and manual tags', async () => {
+      const ids = async (category: string) =>
+        (
+          await harness.query<{ id: string }>('SELECT id::text FROM items WHERE category = $1', [category])
+        ).map((r) => r.id);
+      const ADD = 'mutation($ids: [ID!]!, $w: [String!]!) { addTags(itemIds: $ids, words: $w) { changed } }';
+      expect((await gql(ADD, { ids: await ids('dress'), w: ['dress'] })).errors).toBeUndefined();
+      expect((await gql(ADD, { ids: await ids('shoes'), w: ['shoe'] })).errors).toBeUndefined();
+      expect((await gql(ADD, { ids: [dressId], w: ['zorvexish'] })).errors).toBeUndefined();
+      const out = mkdtempSync(join(tmpdir(), 'catalens-devise-'));
+      try {
+        const { stdout, stderr } = await promisify(execFile)(
+          process.execPath,
+          [
+            resolve(REPO_ROOT, 'apps/cli/dist/main.js'),
+            'train',
+            'devise',
+            '--from-tags',
+            'shop',
+            '--out',
+            out,
+            '--epochs',
+            '3',
+          ],
+          { env: { PATH: process.env.PATH, DATABASE_URL: harness.db.url } },
+        );
+        expect(stderr).toContain('skipping tags the word vectors do not know: zorvexish');
+        const trained = JSON.parse(stdout) as { dir: string; trainImages: number };
+        expect(trained.trainImages).toBe(12);
+        const meta = JSON.parse(readFileSync(join(trained.dir, 'devise.json'), 'utf8')) as {
+          labels: string[];
+          data: string;
+        };
+        expect(meta.labels).toEqual(['dress', 'shoe']);
+        expect(meta.data).toBe('tags of tenant shop');
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
     });
   },
 );

@@ -2,10 +2,13 @@ import { readFileSync } from 'node:fs';
 import type { ImageEncoder } from '@catalens/vision';
 import { SingleBar } from 'cli-progress';
 
-/** Visual vectors of image files, in order, `chunk` files per encoder call, with a progress bar on stderr. */
+/**
+ * Visual vectors of images (file paths or bytes), in order, `chunk` per encoder call, with a
+ * progress bar on stderr.
+ */
 export async function encodeFiles(
   encoder: ImageEncoder,
-  files: readonly string[],
+  files: readonly (string | Buffer)[],
   title: string,
   chunk: number,
 ): Promise<Float32Array[]> {
@@ -17,7 +20,11 @@ export async function encodeFiles(
   bar.start(files.length, 0);
   try {
     for (let i = 0; i < files.length; i += chunk) {
-      vectors.push(...(await encoder.encode(files.slice(i, i + chunk).map((f) => readFileSync(f)))));
+      vectors.push(
+        ...(await encoder.encode(
+          files.slice(i, i + chunk).map((f) => (typeof f === 'string' ? readFileSync(f) : f)),
+        )),
+      );
       bar.update(vectors.length);
     }
     return vectors;

@@ -91,4 +91,26 @@ export class TagCurationRepository {
       };
     });
   }
+
+  /**
+   * Training examples from merchandisers' decisions: each accepted tag (manual ones included)
+   * with its item's stored image, at most `perWord` items per word, words in order.
+   */
+  async acceptedExamples(
+    tenantId: string,
+    perWord = Number.MAX_SAFE_INTEGER,
+  ): Promise<{ itemId: string; word: string; image: Buffer }[]> {
+    const rows = await this.prisma.tag.findMany({
+      where: { tenantId, state: 'accepted', item: { image: { isNot: null } } },
+      select: { itemId: true, word: true, item: { select: { image: { select: { bytes: true } } } } },
+      orderBy: [{ word: 'asc' }, { itemId: 'asc' }],
+    });
+    const taken = new Map<string, number>();
+    return rows.flatMap((r) => {
+      const n = taken.get(r.word) ?? 0;
+      if (n >= perWord || !r.item.image) return [];
+      taken.set(r.word, n + 1);
+      return [{ itemId: r.itemId, word: r.word, image: Buffer.from(r.item.image.bytes) }];
+    });
+  }
 }
