@@ -47,6 +47,24 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // Browser scripts served as they are (the storefront widget).
+    files: ['apps/*/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        customElements: 'readonly',
+        HTMLElement: 'readonly',
+        Intl: 'readonly',
+        URL: 'readonly',
+        fetch: 'readonly',
+        console: 'readonly',
+      },
+    },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts', 'libs/*/test/**/*.ts', 'bench/**/*.ts'],
     // Tests read JSON from processes and HTTP; strict `any` tracking there costs more than it catches.
     rules: {

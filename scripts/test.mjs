@@ -5,6 +5,8 @@
 //   3. unit tests (Jest project "unit")
 //   4. provision and start the real services: Apache Kafka (KRaft, jars from Maven Central) and
 //      PostgreSQL (Debian package) through scripts/kafka.sh and scripts/postgres.sh
+//      and Chromium (Debian package, scripts/chromium.sh) for the browser tests; without it those
+//      tests skip with the reason printed
 //   5. system tests against them (Jest project "integration", one file at a time)
 // Services this script started are stopped at the end (KEEP_SERVICES=1 keeps them for reruns).
 //   node scripts/test.mjs [--unit] [jest args for the integration run, e.g. a path pattern]
@@ -54,16 +56,14 @@ mustRun('lint', 'npm', ['run', '--silent', 'lint']);
 
 let failed = false;
 /** Runs one Jest project with a JSON report, and adds its counts to the summary. */
-function runJest(title, project, extraArgs = []) {
+function runJest(title, project, extraArgs = [], options = {}) {
   const report = join(reports, `${project}.json`);
-  const status = run(title, process.execPath, [
-    jestBin,
-    '--selectProjects',
-    project,
-    '--json',
-    `--outputFile=${report}`,
-    ...extraArgs,
-  ]);
+  const status = run(
+    title,
+    process.execPath,
+    [jestBin, '--selectProjects', project, '--json', `--outputFile=${report}`, ...extraArgs],
+    options,
+  );
   tally(report);
   failed ||= status !== 0;
 }
@@ -78,7 +78,25 @@ if (!unitOnly) {
     mustRun(`start ${service}`, 'bash', [script, 'up']);
     if (!wasUp && process.env.KEEP_SERVICES !== '1') stopAfter.push(script);
   }
-  runJest('integration tests (real Kafka, PostgreSQL, PGlite)', 'integration', ['--runInBand', ...jestArgs]);
+  const chromium = spawnSync('bash', [join(repo, 'scripts/chromium.sh'), 'ensure'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const browserEnv =
+    chromium.status === 0
+      ? { CHROMIUM_PATH: chromium.stdout.trim() }
+      : { CHROMIUM_UNAVAILABLE: 'scripts/chromium.sh failed' };
+  process.stdout.write(
+    `\n▶ chromium: ${chromium.status === 0 ? chromium.stdout.trim() : 'unavailable'} [${since()}]\n`,
+  );
+  runJest(
+    'integration tests (real Kafka, PostgreSQL, PGlite, Chromium)',
+    'integration',
+    ['--runInBand', ...jestArgs],
+    {
+      env: { ...process.env, ...browserEnv },
+    },
+  );
   for (const script of stopAfter) spawnSync('bash', [script, 'down'], { stdio: 'inherit' });
 }
 

@@ -18,6 +18,8 @@ export const graphqlConfigSchema = z.object({
   /** Kafka carries the records of a `reindex` mutation; search works without it. */
   ...kafkaEnv,
   PORT: env.port(3000),
+  /** Origins whose pages may call the API (`*`: any; keys are headers, never cookies). */
+  GRAPHQL_CORS_ORIGINS: env.list('*'),
   /** This API's public base URL, for thumbnail links (default: the request's own host). */
   PUBLIC_URL: env.url(['http', 'https']).optional(),
   ...collectionEnv,

@@ -28,6 +28,7 @@ import { QueryImagesController } from './query-images/query-images.controller';
 import { QueryImagesService } from './query-images/query-images.service';
 import { ThumbnailSigner } from './thumbnails/thumbnail-signer';
 import { ThumbnailsController } from './thumbnails/thumbnails.controller';
+import { WidgetController } from './widget/widget.controller';
 
 @Module({})
 export class GraphqlAppModule {
@@ -85,7 +86,7 @@ export class GraphqlAppModule {
         }),
         VectorStoreModule.forRoot(config),
       ],
-      controllers: [QueryImagesController, ThumbnailsController],
+      controllers: [QueryImagesController, ThumbnailsController, WidgetController],
       providers: [
         { provide: GRAPHQL_CONFIG, useValue: config },
         ApiKeyGuard,

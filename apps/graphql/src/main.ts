@@ -7,4 +7,12 @@ runMain('graphql', loadGraphqlConfig, (config) => ({
   module: GraphqlAppModule.forRoot(config),
   port: config.PORT,
   host: config.HOST,
+  // Storefront widgets call the API from merchants' sites. Keys travel in headers, never cookies,
+  // so allowing an origin grants nothing a key does not.
+  cors: {
+    origin: config.GRAPHQL_CORS_ORIGINS.includes('*') ? true : config.GRAPHQL_CORS_ORIGINS,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'apollo-require-preflight'],
+    maxAge: 600,
+  },
 }));

@@ -10,6 +10,8 @@ export interface BootstrapOptions {
   name: string;
   /** Largest JSON body accepted (bytes); larger ones are answered 413. Default 1 MiB. */
   jsonBodyLimit?: number;
+  /** Cross-origin requests to allow (browsers on other sites); none when omitted. */
+  cors?: import('@nestjs/common/interfaces/external/cors-options.interface').CorsOptions;
 }
 
 /**
@@ -22,6 +24,7 @@ export async function bootstrapApp(options: BootstrapOptions): Promise<INestAppl
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.enableShutdownHooks();
+  if (options.cors) app.enableCors(options.cors);
   await app.listen(options.port, options.host ?? '0.0.0.0');
   const server = app.getHttpServer();
   const address = server.address() as import('node:net').AddressInfo | null;
