@@ -100,7 +100,7 @@ const apps = [
   ),
 ];
 process.stdout.write(
-  `\ncatalens is starting:\n  graphql   http://localhost:3000/graphql  (/healthz /readyz /metrics)\n` +
+  `\ncatalens is starting:\n  dashboard http://localhost:3000/  (enter the API key below)\n  graphql   http://localhost:3000/graphql  (/healthz /readyz /metrics)\n` +
     `  ingest    http://localhost:3001\n  embedder  http://localhost:3002  (health and metrics only)\n` +
     `  vectors   ${env.VECTOR_STORE_URL}  (store server over ./data/vectors)\n` +
     `  demo tenant API key (all roles): ${demoKey}\nCtrl-C stops the apps; \`npm run services:down\` stops Kafka and PostgreSQL.\n\n`,

@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import type { AppProcess } from '../support/app-process';
 import { artifactPath, describeWithBrowser, launchChromium } from '../support/browser';
-import { describeWithDataset, readLabels } from '../support/datasets';
+import { describeWithDataset, firstPhotos } from '../support/datasets';
 import { TestImageServer } from '../support/image-server';
 import { PipelineHarness } from '../support/pipeline';
-import { waitFor } from '../support/services';
 
 jest.setTimeout(600_000);
 
@@ -20,12 +19,8 @@ describeWithDataset('clothing', 'storefront widget', (dir) => {
     beforeAll(async () => {
       await harness.start({ storeServer: true });
       await harness.startEmbedder();
-      const photos = ['dress', 'shoes'].flatMap((label) =>
-        readLabels(dir)
-          .filter((p) => p.label === label)
-          .slice(0, 5),
-      );
-      await harness.postItems(
+      const photos = firstPhotos(dir, ['dress', 'shoes'], 5);
+      await harness.indexItems(
         photos.map((p, i) => ({
           externalId: `w-${i}`,
           title: `${p.label} ${i}`,
@@ -33,12 +28,6 @@ describeWithDataset('clothing', 'storefront widget', (dir) => {
           price: 20 + i,
           imageBase64: readFileSync(p.file).toString('base64'),
         })),
-      );
-      await waitFor(
-        '10 indexed',
-        async () => ((await harness.statusCounts()).indexed === 10 ? true : undefined),
-        300_000,
-        500,
       );
       dressId = (
         await harness.query<{ id: string }>("SELECT id::text FROM items WHERE external_id = 'w-0'")

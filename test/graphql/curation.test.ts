@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { AppProcess } from '../support/app-process';
-import { describeWithDataset, readLabels } from '../support/datasets';
+import { describeWithDataset, firstPhotos } from '../support/datasets';
 import { PipelineHarness } from '../support/pipeline';
 import { REPO_ROOT, waitFor } from '../support/services';
 import { seedTenant } from '../support/tenants';
@@ -53,24 +53,14 @@ describeWithDataset(
     beforeAll(async () => {
       await harness.start({ storeServer: true });
       await harness.startEmbedder();
-      const photos = ['dress', 'shoes'].flatMap((label) =>
-        readLabels(dir)
-          .filter((p) => p.label === label)
-          .slice(0, 6),
-      );
-      await harness.postItems(
+      const photos = firstPhotos(dir, ['dress', 'shoes'], 6);
+      await harness.indexItems(
         photos.map((p, i) => ({
           externalId: `s-${i}`,
           title: `Summer item ${i}`,
           category: p.label,
           imageBase64: readFileSync(p.file).toString('base64'),
         })),
-      );
-      await waitFor(
-        '12 indexed',
-        async () => ((await harness.statusCounts()).indexed === 12 ? true : undefined),
-        300_000,
-        500,
       );
       dressId = (
         await harness.query<{ id: string }>(

@@ -29,6 +29,12 @@ export function readLabels(dir: string): LabelledImage[] {
   });
 }
 
+/** The first `perLabel` photos of each label, labels in the order given. */
+export function firstPhotos(dir: string, labels: readonly string[], perLabel: number): LabelledImage[] {
+  const all = readLabels(dir);
+  return labels.flatMap((label) => all.filter((p) => p.label === label).slice(0, perLabel));
+}
+
 /** `describe` that runs only when the dataset exists, and prints why it is skipped otherwise. */
 export function describeWithDataset(
   name: 'clothing' | 'houses',

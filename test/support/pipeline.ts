@@ -6,7 +6,7 @@ import { gradientImage } from '../fixtures/images';
 import { type AppProcess, startApp } from './app-process';
 import { type TestDatabase, freshDatabase } from './databases';
 import { datasetDir, readLabels } from './datasets';
-import { kafkaBrokers, uniqueName } from './services';
+import { kafkaBrokers, uniqueName, waitFor } from './services';
 import { startStoreServer } from './store-server';
 import { TEST_PEPPER, seedTenant } from './tenants';
 
@@ -127,6 +127,18 @@ export class PipelineHarness {
       if (res.status !== 202 || body.accepted !== Math.min(batchSize, items.length - i))
         throw new Error(`ingest answered ${res.status}: ${JSON.stringify(body).slice(0, 500)}`);
     }
+  }
+
+  /** Posts the items and waits until that many more items are indexed. */
+  async indexItems(items: ItemInput[], timeoutMs = 300_000): Promise<void> {
+    const target = ((await this.statusCounts()).indexed ?? 0) + items.length;
+    await this.postItems(items);
+    await waitFor(
+      `${target} indexed`,
+      async () => (((await this.statusCounts()).indexed ?? 0) >= target ? true : undefined),
+      timeoutMs,
+      500,
+    );
   }
 
   async query<R extends object>(sql: string, params: unknown[] = []): Promise<R[]> {

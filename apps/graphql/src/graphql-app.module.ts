@@ -4,7 +4,10 @@ import { DATABASE_READINESS, DatabaseModule, ItemQueryRepository } from '@catale
 import { ObservabilityModule, type ReadinessCheck } from '@catalens/observability';
 import { VECTOR_STORE_READINESS, VectorStoreModule } from '@catalens/vector-store';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { ServeStaticModule } from '@nestjs/serve-static';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Request } from 'express';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -29,6 +32,23 @@ import { QueryImagesService } from './query-images/query-images.service';
 import { ThumbnailSigner } from './thumbnails/thumbnail-signer';
 import { ThumbnailsController } from './thumbnails/thumbnails.controller';
 import { WidgetController } from './widget/widget.controller';
+
+/** The merchandiser dashboard's build (apps/dashboard/dist), served at `/` when it was built. */
+const DASHBOARD_DIR = join(__dirname, '../../dashboard/dist');
+function dashboard(logger: Logger): DynamicModule[] {
+  if (!existsSync(join(DASHBOARD_DIR, 'index.html'))) {
+    logger.warn(`no dashboard at ${DASHBOARD_DIR}: run npm run build to serve it at /`);
+    return [];
+  }
+  return [
+    ServeStaticModule.forRoot({
+      rootPath: DASHBOARD_DIR,
+      serveRoot: '/',
+      exclude: ['/graphql', '/v1/{*rest}', '/widget.js', '/healthz', '/readyz', '/metrics'],
+      serveStaticOptions: { index: 'index.html', maxAge: 300_000 },
+    }),
+  ];
+}
 
 @Module({})
 export class GraphqlAppModule {
@@ -78,6 +98,7 @@ export class GraphqlAppModule {
           }),
         }),
         RepositoriesModule.forRoot(config),
+        ...dashboard(logger),
         // No topics provisioned here (ingest does); Kafka is not part of readiness: only reindex needs it.
         BusModule.forKafka({
           clientId: `${config.KAFKA_CLIENT_ID}-graphql`,

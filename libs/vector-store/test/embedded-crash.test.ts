@@ -54,11 +54,14 @@ describe('EmbeddedVectorStore survives SIGKILL', () => {
       acked.push(...(await writeUntilKilled(directory, 'crash', 1_500 * (round + 1) - acked.length)));
 
       const store = new EmbeddedVectorStore({ directory });
-      const found = await store.retrieve('crash', acked);
-      const missing = acked.length - found.length;
-      expect({ round, acked: acked.length, missing }).toEqual({ round, acked: acked.length, missing: 0 });
-      expect(await store.count('crash')).toBeGreaterThanOrEqual(acked.length);
-      await store.close();
+      try {
+        const found = await store.retrieve('crash', acked);
+        const missing = acked.length - found.length;
+        expect({ round, acked: acked.length, missing }).toEqual({ round, acked: acked.length, missing: 0 });
+        expect(await store.count('crash')).toBeGreaterThanOrEqual(acked.length);
+      } finally {
+        await store.close(); // a failure here must not hold the collection's lock for the next test
+      }
     }
   }, 120_000);
 

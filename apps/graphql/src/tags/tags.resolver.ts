@@ -1,7 +1,13 @@
-import { CatalogStatsRepository, type ApiKeyPrincipal, type TagAction, Roles } from '@catalens/db';
+import {
+  CatalogStatsRepository,
+  ItemQueryRepository,
+  Roles,
+  type ApiKeyPrincipal,
+  type TagAction,
+} from '@catalens/db';
 import { canonicalTerm } from '@catalens/semantics';
 import { Inject, UseGuards } from '@nestjs/common';
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Principal } from '../auth/request-context';
 import { apiError, checkPageSize } from '../common/api-errors';
@@ -9,6 +15,7 @@ import { GRAPHQL_CONFIG, type GraphqlConfig } from '../config';
 import { toItem } from '../items/items.resolver';
 import { VocabularyService } from '../vocabulary/vocabulary.service';
 import { TagChangeArgs, TagSuggestionsArgs } from './dto/tag-change.args';
+import { ReviewEntry } from './models/review.model';
 import { TagChangeResult, TagSuggestion } from './models/tag-change.model';
 import { TagCurationService } from './tag-curation.service';
 
@@ -22,7 +29,24 @@ export class TagsResolver {
     private readonly curation: TagCurationService,
     private readonly stats: CatalogStatsRepository,
     private readonly vocabulary: VocabularyService,
+    private readonly items: ItemQueryRepository,
   ) {}
+
+  @Query(() => [ReviewEntry], {
+    description: 'Automatic tags awaiting a decision, least confident first (the dashboard’s review queue)',
+  })
+  async reviewQueue(
+    @Args('first', { type: () => Int, defaultValue: 50 }) first: number,
+    @Principal() principal: ApiKeyPrincipal,
+  ): Promise<ReviewEntry[]> {
+    checkPageSize(first, this.config.GRAPHQL_MAX_PAGE_SIZE);
+    const pending = await this.items.pendingSuggestions(principal.tenantId, first);
+    const rows = await this.items.byIds(principal.tenantId, [...new Set(pending.map((p) => p.itemId))]);
+    return pending.flatMap((p) => {
+      const item = rows.get(p.itemId);
+      return item ? [{ item: toItem(item), word: p.word, score: p.score }] : [];
+    });
+  }
 
   private async change(action: TagAction, args: TagChangeArgs, principal: ApiKeyPrincipal) {
     const outcome = await this.curation.apply(principal.tenantId, action, args.itemIds, args.words);

@@ -86,6 +86,19 @@ export class ItemQueryRepository {
     return { mime: row.image.mime, bytes: Buffer.from(row.image.bytes), contentHash: row.contentHash };
   }
 
+  /** Automatic suggestions awaiting a decision, least confident first (the review queue). */
+  async pendingSuggestions(
+    tenantId: string,
+    limit: number,
+  ): Promise<{ itemId: string; word: string; score: number | null }[]> {
+    return this.prisma.tag.findMany({
+      where: { tenantId, source: 'auto', state: 'suggested' },
+      select: { itemId: true, word: true, score: true },
+      orderBy: [{ score: { sort: 'asc', nulls: 'first' } }, { itemId: 'asc' }, { word: 'asc' }],
+      take: limit,
+    });
+  }
+
   /** Tags of many items in one query (the DataLoader batch), best score first. */
   async tagsOf(tenantId: string, itemIds: readonly string[]): Promise<Map<string, TagRow[]>> {
     const out = new Map<string, TagRow[]>(itemIds.map((id) => [id, []]));

@@ -45,6 +45,7 @@ import type {
   VectorStore,
 } from '../../vector-store.port';
 import { AliasFile, syncPath } from './alias-file';
+import { WriteJournal, journalPoints, journalUpsert } from './write-journal';
 import { encodeKeyword, ZvecFilterCompiler } from './zvec-filter';
 
 export interface EmbeddedVectorStoreOptions {
@@ -66,6 +67,9 @@ const BUCKETS = 256;
 const ZVEC_MAX_TOPK = 100_000;
 const ZVEC_MAX_BATCH = 1_024;
 const ALWAYS = `${PAYLOAD} IS NOT NULL`;
+/** The write journal is emptied (after zvec persists the collection) once it grows past this. */
+const JOURNAL_LIMIT_BYTES = 64 * 1024 * 1024;
+const JOURNAL_FILE = 'journal.log';
 
 const column = (key: string): string => `f_${key}`;
 const bucketOf = (id: string): number => parseInt(id.slice(0, 2), 16);
@@ -80,8 +84,10 @@ function initializeZvec(): void {
 
 interface OpenCollection {
   name: string;
+  dir: string;
   spec: CollectionSpec;
   zvec: ZVecCollection;
+  journal: WriteJournal;
   compiler: ZvecFilterCompiler;
   writesSinceIndex: number;
   indexing: Promise<void> | null;
@@ -138,7 +144,7 @@ export class EmbeddedVectorStore implements VectorStore {
     writeFileSync(join(dir, 'spec.json'), JSON.stringify(valid, null, 2));
     syncPath(join(dir, 'spec.json'));
     syncPath(dir);
-    this.collections.set(name, this.wrap(name, valid, zvec));
+    this.collections.set(name, this.wrap(name, dir, valid, zvec));
   }
 
   async listCollections(): Promise<string[]> {
@@ -162,6 +168,7 @@ export class EmbeddedVectorStore implements VectorStore {
     if (open) {
       await open.indexing;
       open.zvec.closeSync();
+      open.journal.close();
       this.collections.delete(name);
     }
     if (!existsSync(join(this.collectionsDir, name, 'spec.json'))) throw new CollectionNotFoundError(name);
@@ -172,6 +179,14 @@ export class EmbeddedVectorStore implements VectorStore {
   async upsert(collection: string, points: readonly PointInput[]): Promise<void> {
     const c = this.resolve(collection);
     const valid = validatePoints(points, c.spec);
+    c.journal.append(journalUpsert(valid));
+    this.applyUpsert(c, valid);
+    c.writesSinceIndex += valid.length;
+    this.maybeIndex(c);
+    if (c.journal.size > JOURNAL_LIMIT_BYTES) this.checkpoint(c);
+  }
+
+  private applyUpsert(c: OpenCollection, valid: ValidPoint[]): void {
     for (let i = 0; i < valid.length; i += ZVEC_MAX_BATCH) {
       const statuses = c.zvec.upsertSync(valid.slice(i, i + ZVEC_MAX_BATCH).map((p) => this.toDoc(c, p)));
       const failed = statuses.find((s) => !s.ok);
@@ -180,26 +195,34 @@ export class EmbeddedVectorStore implements VectorStore {
           `embedded store refused an upsert into "${c.name}": ${failed.code} ${failed.message}`,
         );
     }
-    c.writesSinceIndex += valid.length;
-    this.maybeIndex(c);
   }
 
   async delete(collection: string, selector: DeleteSelector): Promise<void> {
     const c = this.resolve(collection);
     if ('ids' in selector) {
       const ids = validateIds(selector.ids, 'ids');
-      for (let i = 0; i < ids.length; i += ZVEC_MAX_BATCH) {
-        const statuses = c.zvec.deleteSync(ids.slice(i, i + ZVEC_MAX_BATCH));
-        const failed = statuses.find((s) => !s.ok && s.code !== 'ZVEC_NOT_FOUND');
-        if (failed)
-          throw new VectorStoreUnavailableError(
-            `embedded store refused a delete in "${c.name}": ${failed.code} ${failed.message}`,
-          );
-      }
+      c.journal.append({ op: 'delete', ids });
+      this.applyDelete(c, ids);
       return;
     }
     const where = this.where(c, selector.filter);
     if (where === false) return;
+    c.journal.append({ op: 'deleteWhere', filter: selector.filter });
+    this.applyDeleteWhere(c, where);
+  }
+
+  private applyDelete(c: OpenCollection, ids: readonly string[]): void {
+    for (let i = 0; i < ids.length; i += ZVEC_MAX_BATCH) {
+      const statuses = c.zvec.deleteSync(ids.slice(i, i + ZVEC_MAX_BATCH));
+      const failed = statuses.find((s) => !s.ok && s.code !== 'ZVEC_NOT_FOUND');
+      if (failed)
+        throw new VectorStoreUnavailableError(
+          `embedded store refused a delete in "${c.name}": ${failed.code} ${failed.message}`,
+        );
+    }
+  }
+
+  private applyDeleteWhere(c: OpenCollection, where: string | null): void {
     const status = c.zvec.deleteByFilterSync(where ?? ALWAYS);
     if (!status.ok)
       throw new VectorStoreUnavailableError(
@@ -332,8 +355,22 @@ export class EmbeddedVectorStore implements VectorStore {
     for (const c of this.collections.values()) {
       await c.indexing?.catch(() => undefined);
       c.zvec.closeSync();
+      // zvec persisted everything at close: the journal has nothing left to protect.
+      c.journal.reset();
+      c.journal.close();
     }
     this.collections.clear();
+  }
+
+  /**
+   * Closes and reopens zvec's collection (which persists it) and empties the journal. Skipped
+   * while a background index build holds the collection; the next write tries again.
+   */
+  private checkpoint(c: OpenCollection): void {
+    if (c.indexing) return;
+    c.zvec.closeSync();
+    c.zvec = ZVecOpen(join(c.dir, 'zvec'));
+    c.journal.reset();
   }
 
   private writeAlias(aliases: Record<string, string>, alias: string, collection: string): void {
@@ -365,16 +402,34 @@ export class EmbeddedVectorStore implements VectorStore {
     if (cached) return cached;
     const dir = join(this.collectionsDir, name);
     const spec = JSON.parse(readFileSync(join(dir, 'spec.json'), 'utf8')) as CollectionSpec;
-    const opened = this.wrap(name, spec, ZVecOpen(join(dir, 'zvec')));
+    const opened = this.wrap(name, dir, spec, ZVecOpen(join(dir, 'zvec')));
+    // Writes that returned before the last process ended, whether or not zvec kept them.
+    const pending = WriteJournal.read(join(dir, JOURNAL_FILE));
+    for (const op of pending) {
+      try {
+        if (op.op === 'upsert') this.applyUpsert(opened, journalPoints(op));
+        else if (op.op === 'delete') this.applyDelete(opened, op.ids);
+        else {
+          const where = this.where(opened, op.filter);
+          if (where !== false) this.applyDeleteWhere(opened, where);
+        }
+      } catch {
+        // zvec refused this write when it was made too, so the call threw and nothing was
+        // acknowledged: skipping it now is what the caller saw then.
+      }
+    }
+    if (pending.length > 0) this.checkpoint(opened);
     this.collections.set(name, opened);
     return opened;
   }
 
-  private wrap(name: string, spec: CollectionSpec, zvec: ZVecCollection): OpenCollection {
+  private wrap(name: string, dir: string, spec: CollectionSpec, zvec: ZVecCollection): OpenCollection {
     return {
       name,
+      dir,
       spec,
       zvec,
+      journal: new WriteJournal(join(dir, JOURNAL_FILE)),
       compiler: new ZvecFilterCompiler(spec.payloadIndexes, column),
       writesSinceIndex:
         zvec.stats.docCount > 0 && Object.values(zvec.stats.indexCompleteness).some((x) => x < 1)
