@@ -94,8 +94,11 @@ class CatalogView extends LitElement {
     error: { state: true },
     mode: { state: true },
     terms: { state: true },
+    shown: { state: true },
   };
   items: { item: Item; matched?: string[] }[] = [];
+  /** What the grid shows (`mode:text`, or empty for the newest items): set once results arrived. */
+  shown = '';
   error = '';
   mode = 'HYBRID';
   terms = '';
@@ -121,6 +124,7 @@ class CatalogView extends LitElement {
           { t: this.text, m: this.mode, f: filter },
         );
         this.items = data.searchImages.hits.map((h) => ({ item: h.item, matched: h.matchedTerms }));
+        this.shown = `${this.mode}:${this.text}`;
         this.terms = data.searchImages.unknownWords.length
           ? `Not understood: ${data.searchImages.unknownWords.join(', ')}`
           : '';
@@ -135,6 +139,7 @@ class CatalogView extends LitElement {
           },
         );
         this.items = data.items.edges.map((e) => ({ item: e.node }));
+        this.shown = '';
         this.terms = `${data.items.totalCount} items`;
       }
     } catch (error) {
@@ -181,7 +186,7 @@ class CatalogView extends LitElement {
       </form>
       ${this.error ? html`<p class="error">${this.error}</p>` : nothing}
       <p class="muted">${this.terms}</p>
-      <div class="grid">
+      <div class="grid" data-shown=${this.shown}>
         ${this.items.map(({ item, matched }) =>
           card(
             item,

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedVectorStore } from '../src';
@@ -67,5 +67,41 @@ describe('EmbeddedVectorStore write journal', () => {
     expect(found[0]!.vectors!.v![0]).toBeCloseTo(2 / Math.sqrt(5), 6);
     expect(statSync(path).size).toBe(0); // replayed, persisted by zvec, emptied
     await second.close();
+  });
+});
+
+describe('EmbeddedVectorStore repair', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'catalens-repair-'));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('rebuilds a collection into a fresh zvec collection with every point, the journal applied on top', async () => {
+    const spec = { vectors: { v: { size: 4 } }, payloadIndexes: { tenantId: 'keyword' as const } };
+    const ids = Array.from(
+      { length: 300 },
+      (_, i) => `${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`,
+    );
+    const first = new EmbeddedVectorStore({ directory });
+    await first.ensureCollection('r', spec);
+    await first.upsert(
+      'r',
+      ids.map((id, i) => ({ id, vectors: { v: [1, i, 0, 0] }, payload: { tenantId: i % 2 ? 'a' : 'b', i } })),
+    );
+    await first.close();
+    const journal = new WriteJournal(join(directory, 'collections', 'r', 'journal.log'));
+    journal.append({ op: 'delete', ids: [ids[0]!] });
+    journal.close();
+
+    const repaired = new EmbeddedVectorStore({ directory, repairOnOpen: true });
+    expect(await repaired.count('r')).toBe(299);
+    expect(await repaired.count('r', { must: [{ key: 'tenantId', match: 'a' }] })).toBe(150);
+    const [p] = await repaired.retrieve('r', [ids[7]!], { withVectors: true });
+    expect(p!.payload).toEqual({ tenantId: 'a', i: 7 });
+    expect(p!.vectors!.v![1]).toBeCloseTo(7 / Math.sqrt(50), 6);
+    await repaired.upsert('r', [{ id: ids[0]!, vectors: { v: [1, 0, 0, 0] }, payload: { tenantId: 'b' } }]);
+    expect(await repaired.count('r')).toBe(300);
+    expect(readdirSync(join(directory, 'collections', 'r')).filter((f) => f.startsWith('zvec'))).toEqual([
+      'zvec',
+    ]);
+    await repaired.close();
   });
 });

@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/require-await -- zvec's calls are synchronous; the methods are async to fit the VectorStore port */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ZVecCollectionSchema,
@@ -45,7 +45,7 @@ import type {
   VectorStore,
 } from '../../vector-store.port';
 import { AliasFile, syncPath } from './alias-file';
-import { WriteJournal, journalPoints, journalUpsert } from './write-journal';
+import { WriteJournal, journalPoints, journalUpsert, type JournalOp } from './write-journal';
 import { encodeKeyword, ZvecFilterCompiler } from './zvec-filter';
 
 export interface EmbeddedVectorStoreOptions {
@@ -57,6 +57,12 @@ export interface EmbeddedVectorStoreOptions {
   indexAfterWrites?: number;
   /** HNSW graph degree and build/search beam widths. Defaults 16 / 200 / 128. */
   hnsw?: { m?: number; efConstruction?: number; ef?: number };
+  /**
+   * Rebuild every collection as it is opened (copy its points into a fresh zvec collection): the
+   * operator's repair for a collection that refuses writes. Opens rebuild by themselves when the
+   * journal replay meets that refusal.
+   */
+  repairOnOpen?: boolean;
 }
 
 const PAYLOAD = '_payload';
@@ -363,6 +369,66 @@ export class EmbeddedVectorStore implements VectorStore {
   }
 
   /**
+   * Applies journaled ops in order. Returns why zvec refused one, if it did: a refusal that is not
+   * about the op itself (a collection left read-only by a kill) means zvec must be rebuilt.
+   */
+  private replay(c: OpenCollection, ops: readonly JournalOp[]): string | undefined {
+    for (const op of ops) {
+      try {
+        if (op.op === 'upsert') this.applyUpsert(c, journalPoints(op));
+        else if (op.op === 'delete') this.applyDelete(c, op.ids);
+        else {
+          const where = this.where(c, op.filter);
+          if (where !== false) this.applyDeleteWhere(c, where);
+        }
+      } catch (error) {
+        if (error instanceof VectorStoreUnavailableError && error.message.includes('ZVEC_PERMISSION_DENIED'))
+          return error.message;
+        // Any other refusal is about the op, which was refused (and not acknowledged) when made.
+        if (!(error instanceof VectorStoreUnavailableError)) throw error;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Recovery for a zvec collection that came back from a kill refusing writes (ZVEC_PERMISSION_DENIED,
+   * docs/decisions/0004): every point it still holds is copied into a fresh zvec collection, the
+   * journal is applied on top, and the fresh one takes the old one's place (renames, then the old
+   * directory is removed). Reads worked throughout; only this open waits for the copy.
+   */
+  private rebuild(c: OpenCollection, pending: readonly JournalOp[], why: string): void {
+    process.emitWarning(`embedded store: rebuilding "${c.name}" after recovery (${why})`);
+    const fresh = join(c.dir, 'zvec.rebuild');
+    rmSync(fresh, { recursive: true, force: true });
+    const target: OpenCollection = { ...c, zvec: ZVecCreateAndOpen(fresh, this.schema(c.spec)) };
+    for (let b = 0; b < BUCKETS; b++) {
+      const ids = this.matchingIds(c, `${BUCKET} = ${b}`, true)!;
+      for (let i = 0; i < ids.length; i += ZVEC_MAX_BATCH) {
+        const points = this.fetch(c, ids.slice(i, i + ZVEC_MAX_BATCH), true).map((p) => ({
+          id: p.id,
+          payload: p.payload,
+          vectors: Object.fromEntries(
+            Object.entries(p.vectors ?? {}).map(([k, v]) => [k, Float32Array.from(v)]),
+          ),
+        }));
+        this.applyUpsert(target, points);
+      }
+    }
+    const refused = this.replay(target, pending);
+    if (refused) throw new VectorStoreUnavailableError(`rebuilding "${c.name}" failed: ${refused}`);
+    target.zvec.closeSync();
+    c.zvec.closeSync();
+    const broken = join(c.dir, `zvec.broken-${Date.now()}`);
+    renameSync(join(c.dir, 'zvec'), broken);
+    renameSync(fresh, join(c.dir, 'zvec'));
+    syncPath(c.dir);
+    rmSync(broken, { recursive: true, force: true });
+    c.zvec = ZVecOpen(join(c.dir, 'zvec'));
+    c.journal.reset();
+  }
+
+  /**
    * Closes and reopens zvec's collection (which persists it) and empties the journal. Skipped
    * while a background index build holds the collection; the next write tries again.
    */
@@ -405,20 +471,9 @@ export class EmbeddedVectorStore implements VectorStore {
     const opened = this.wrap(name, dir, spec, ZVecOpen(join(dir, 'zvec')));
     // Writes that returned before the last process ended, whether or not zvec kept them.
     const pending = WriteJournal.read(join(dir, JOURNAL_FILE));
-    for (const op of pending) {
-      try {
-        if (op.op === 'upsert') this.applyUpsert(opened, journalPoints(op));
-        else if (op.op === 'delete') this.applyDelete(opened, op.ids);
-        else {
-          const where = this.where(opened, op.filter);
-          if (where !== false) this.applyDeleteWhere(opened, where);
-        }
-      } catch {
-        // zvec refused this write when it was made too, so the call threw and nothing was
-        // acknowledged: skipping it now is what the caller saw then.
-      }
-    }
-    if (pending.length > 0) this.checkpoint(opened);
+    const refused = this.options.repairOnOpen ? 'repair requested' : this.replay(opened, pending);
+    if (refused) this.rebuild(opened, pending, refused);
+    else if (pending.length > 0) this.checkpoint(opened);
     this.collections.set(name, opened);
     return opened;
   }
