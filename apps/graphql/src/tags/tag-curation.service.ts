@@ -1,4 +1,5 @@
 import { isUuid, pointId } from '@catalens/contracts';
+import { canonicalTerm } from '@catalens/semantics';
 import { ItemQueryRepository, TagCurationRepository, type StoredItem, type TagAction } from '@catalens/db';
 import {
   CollectionNotFoundError,
@@ -13,7 +14,7 @@ import { GRAPHQL_CONFIG, type GraphqlConfig } from '../config';
 export const MAX_CURATED_ITEMS = 500;
 export const MAX_CURATED_WORDS = 50;
 /** A tag: letters or digits, then also spaces, hyphens and apostrophes; at most 64 characters. */
-const TAG_WORD = /^[\p{L}\p{N}][\p{L}\p{N}' -]{0,63}$/u;
+export const TAG_WORD = /^[\p{L}\p{N}][\p{L}\p{N}' -]{0,63}$/u;
 
 export interface CurationOutcome {
   items: StoredItem[];
@@ -30,7 +31,7 @@ export function checkCuration(itemIds: readonly string[], words: readonly string
     throw apiError('BAD_USER_INPUT', `itemIds: "${badId.slice(0, 60)}" is not an item id (UUID)`, 'itemIds');
   if (words.length === 0 || words.length > MAX_CURATED_WORDS)
     throw apiError('BAD_USER_INPUT', `words: 1 to ${MAX_CURATED_WORDS} tag words`, 'words');
-  const normalized = words.map((w) => w.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' '));
+  const normalized = words.map(canonicalTerm);
   const bad = normalized.find((w) => !TAG_WORD.test(w));
   if (bad !== undefined)
     throw apiError(

@@ -17,7 +17,7 @@ import { VocabularyService } from '../vocabulary/vocabulary.service';
 import { TagChangeArgs, TagSuggestionsArgs } from './dto/tag-change.args';
 import { ReviewEntry } from './models/review.model';
 import { TagChangeResult, TagSuggestion } from './models/tag-change.model';
-import { TagCurationService } from './tag-curation.service';
+import { TAG_WORD, TagCurationService } from './tag-curation.service';
 
 /** Merchandiser feedback on tags (role `curate`), and tag autocomplete for anyone who searches. */
 @Resolver()
@@ -92,7 +92,7 @@ export class TagsResolver {
     checkPageSize(args.first, this.config.GRAPHQL_MAX_PAGE_SIZE);
     const prefix = canonicalTerm(args.prefix);
     // Only word characters: the prefix goes into a LIKE pattern, where % and _ are wildcards.
-    if (!/^[\p{L}\p{N}][\p{L}\p{N}' -]{0,63}$/u.test(prefix))
+    if (!TAG_WORD.test(prefix))
       throw apiError(
         'BAD_USER_INPUT',
         'prefix: 1 to 64 letters, digits, spaces, hyphens or apostrophes',
