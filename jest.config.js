@@ -16,7 +16,11 @@ const swc = [
 const common = {
   transform: { '^.+\\.ts$': swc },
   // Generated Prisma client imports siblings as './x.js' (node16 ESM-style paths); map them to sources.
-  moduleNameMapper: { '^@catalens/([a-z-]+)$': '<rootDir>/libs/$1/src', '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^@catalens/app-([a-z-]+)$': '<rootDir>/apps/$1/src',
+    '^@catalens/([a-z-]+)$': '<rootDir>/libs/$1/src',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   testEnvironment: 'node',
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/', '<rootDir>/.cache/'],
 };

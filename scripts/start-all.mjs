@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// `npm start` (for now): the three deployables as separate processes against local services.
-// Starts Kafka and PostgreSQL through the project's scripts, applies migrations, makes sure a
-// `demo` tenant with an all-roles API key exists (kept in ./data/), then runs ingest (:3001),
-// embedder (:3002) and graphql (:3000) until Ctrl-C. The one-process embedded mode replaces this
-// (see the README's roadmap).
+// `npm run start:distributed`: the three deployables as separate processes, the way they run in
+// production, against local services. Starts Kafka and PostgreSQL through the project's scripts,
+// applies migrations, makes sure a `demo` tenant with an all-roles API key exists (kept in
+// ./data/distributed/), then runs ingest (:3001), embedder (:3002) and graphql (:3000) until Ctrl-C.
+// `npm start` is the one-process mode on embedded defaults (apps/standalone) instead.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const dataDir = join(repo, 'data');
+const dataDir = join(repo, 'data', 'distributed');
 mkdirSync(dataDir, { recursive: true });
 
 const sh = (script, arg) => {

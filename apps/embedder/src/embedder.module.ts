@@ -1,4 +1,4 @@
-import { BUS_READINESS, BusModule, itemTopics } from '@catalens/bus';
+import { BUS_READINESS, BusModule, itemTopics, type Bus } from '@catalens/bus';
 import {
   DATABASE_READINESS,
   DatabaseModule,
@@ -8,7 +8,7 @@ import {
   type PrismaClient,
 } from '@catalens/db';
 import { ObservabilityModule, type ReadinessCheck } from '@catalens/observability';
-import { VECTOR_STORE_READINESS, VectorStoreModule } from '@catalens/vector-store';
+import { VECTOR_STORE_READINESS, VectorStoreModule, type VectorStore } from '@catalens/vector-store';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { EMBEDDER_CONFIG, type EmbedderConfig } from './config';
 import { ItemsConsumer } from './consumer/items.consumer';
@@ -21,9 +21,16 @@ import { TenantTaggers } from './tagging/tenant-taggers';
 
 const PIPELINE_READINESS = Symbol('catalens.PipelineReadiness');
 
+/** Infrastructure created by the host process instead of from the config (the one-process mode). */
+export interface EmbedderInfrastructure {
+  prisma?: PrismaClient;
+  bus?: Bus;
+  vectorStore?: VectorStore;
+}
+
 @Module({})
 export class EmbedderModule {
-  static forRoot(config: EmbedderConfig): DynamicModule {
+  static forRoot(config: EmbedderConfig, shared: EmbedderInfrastructure = {}): DynamicModule {
     return {
       module: EmbedderModule,
       // Global so that the observability module can inject the readiness checks defined here.
@@ -38,16 +45,22 @@ export class EmbedderModule {
             useFactory: (...checks: ReadinessCheck[]) => checks,
           },
         }),
-        DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-        BusModule.forKafka(
-          {
-            clientId: `${config.KAFKA_CLIENT_ID}-embedder`,
-            brokers: config.KAFKA_BROKERS,
-            publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
-          },
-          itemTopics(config),
-        ),
-        VectorStoreModule.forRoot(config),
+        shared.prisma
+          ? DatabaseModule.forClient(shared.prisma)
+          : DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        shared.bus
+          ? BusModule.forInstance(shared.bus, 'bus', itemTopics(config))
+          : BusModule.forKafka(
+              {
+                clientId: `${config.KAFKA_CLIENT_ID}-embedder`,
+                brokers: config.KAFKA_BROKERS,
+                publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
+              },
+              itemTopics(config),
+            ),
+        shared.vectorStore
+          ? VectorStoreModule.forInstance(shared.vectorStore)
+          : VectorStoreModule.forRoot(config),
       ],
       providers: [
         { provide: EMBEDDER_CONFIG, useValue: config },

@@ -1,10 +1,6 @@
 import 'reflect-metadata';
 import { runMain } from '@catalens/observability';
 import { loadEmbedderConfig } from './config';
-import { EmbedderModule } from './embedder.module';
+import { embedderApp } from './embedder.app';
 
-runMain('embedder', loadEmbedderConfig, (config) => ({
-  module: EmbedderModule.forRoot(config),
-  port: config.PORT,
-  host: config.HOST,
-}));
+runMain('embedder', loadEmbedderConfig, (config) => embedderApp(config));

@@ -1,8 +1,8 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { BusModule } from '@catalens/bus';
-import { DATABASE_READINESS, DatabaseModule, ItemQueryRepository } from '@catalens/db';
+import { BusModule, type Bus } from '@catalens/bus';
+import { DATABASE_READINESS, DatabaseModule, ItemQueryRepository, type PrismaClient } from '@catalens/db';
 import { ObservabilityModule, type ReadinessCheck } from '@catalens/observability';
-import { VECTOR_STORE_READINESS, VectorStoreModule } from '@catalens/vector-store';
+import { VECTOR_STORE_READINESS, VectorStoreModule, type VectorStore } from '@catalens/vector-store';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,9 +50,16 @@ function dashboard(logger: Logger): DynamicModule[] {
   ];
 }
 
+/** Infrastructure created by the host process instead of from the config (the one-process mode). */
+export interface GraphqlInfrastructure {
+  prisma?: PrismaClient;
+  bus?: Bus;
+  vectorStore?: VectorStore;
+}
+
 @Module({})
 export class GraphqlAppModule {
-  static forRoot(config: GraphqlConfig): DynamicModule {
+  static forRoot(config: GraphqlConfig, shared: GraphqlInfrastructure = {}): DynamicModule {
     const logger = new Logger('GraphQL');
     // Depth, aliases, cost, tokens and directives are refused before execution (graphql-armor).
     const armor = new ApolloArmor({
@@ -75,7 +82,9 @@ export class GraphqlAppModule {
             useFactory: (...checks: ReadinessCheck[]) => checks,
           },
         }),
-        DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        shared.prisma
+          ? DatabaseModule.forClient(shared.prisma)
+          : DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           inject: [ItemQueryRepository],
@@ -100,12 +109,16 @@ export class GraphqlAppModule {
         RepositoriesModule.forRoot(config),
         ...dashboard(logger),
         // No topics provisioned here (ingest does); Kafka is not part of readiness: only reindex needs it.
-        BusModule.forKafka({
-          clientId: `${config.KAFKA_CLIENT_ID}-graphql`,
-          brokers: config.KAFKA_BROKERS,
-          publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
-        }),
-        VectorStoreModule.forRoot(config),
+        shared.bus
+          ? BusModule.forInstance(shared.bus, 'bus')
+          : BusModule.forKafka({
+              clientId: `${config.KAFKA_CLIENT_ID}-graphql`,
+              brokers: config.KAFKA_BROKERS,
+              publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
+            }),
+        shared.vectorStore
+          ? VectorStoreModule.forInstance(shared.vectorStore)
+          : VectorStoreModule.forRoot(config),
       ],
       controllers: [QueryImagesController, ThumbnailsController, WidgetController],
       providers: [

@@ -1,4 +1,4 @@
-import { BUS_READINESS, BusModule, itemTopics } from '@catalens/bus';
+import { BUS_READINESS, BusModule, itemTopics, type Bus } from '@catalens/bus';
 import {
   ApiKeyRepository,
   DATABASE_READINESS,
@@ -21,9 +21,15 @@ import { ObservabilityModule, type ReadinessCheck } from '@catalens/observabilit
 import { type DynamicModule, Module } from '@nestjs/common';
 import { INGEST_CONFIG, type IngestConfig } from './config';
 
+/** Infrastructure created by the host process instead of from the config (the one-process mode). */
+export interface IngestInfrastructure {
+  prisma?: PrismaClient;
+  bus?: Bus;
+}
+
 @Module({})
 export class IngestModule {
-  static forRoot(config: IngestConfig): DynamicModule {
+  static forRoot(config: IngestConfig, shared: IngestInfrastructure = {}): DynamicModule {
     UPLOAD_LIMITS.current.fileSize = config.INGEST_MAX_IMAGE_BYTES;
     return {
       module: IngestModule,
@@ -36,15 +42,19 @@ export class IngestModule {
             useFactory: (...checks: ReadinessCheck[]) => checks,
           },
         }),
-        DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-        BusModule.forKafka(
-          {
-            clientId: `${config.KAFKA_CLIENT_ID}-ingest`,
-            brokers: config.KAFKA_BROKERS,
-            publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
-          },
-          itemTopics(config),
-        ),
+        shared.prisma
+          ? DatabaseModule.forClient(shared.prisma)
+          : DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        shared.bus
+          ? BusModule.forInstance(shared.bus, 'bus', itemTopics(config))
+          : BusModule.forKafka(
+              {
+                clientId: `${config.KAFKA_CLIENT_ID}-ingest`,
+                brokers: config.KAFKA_BROKERS,
+                publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
+              },
+              itemTopics(config),
+            ),
       ],
       controllers: [ItemsController, FeedsController],
       providers: [

@@ -15,3 +15,4 @@ export { KafkaBus, type KafkaBusOptions } from './adapters/kafka/kafka-bus';
 export { BUS_READINESS, BusModule } from './nest/bus.module';
 export { itemTopics } from './item-topics';
 export { TOPIC_SPECS, TopicProvisioner } from './nest/topic-provisioner';
+export { EmbeddedBus, type EmbeddedBusOptions, type SqlClient } from './adapters/embedded/embedded-bus';

@@ -15,6 +15,8 @@ export interface DatabaseOptions {
   statementTimeoutMs?: number;
   /** Called with every SQL statement the client sends (metrics: queries per request, N+1 checks). */
   onQuery?: (sql: string) => void;
+  /** A pool owned by the caller (shared with other users of one embedded database); not ended on disconnect. */
+  pool?: Pool;
 }
 
 /**
@@ -29,6 +31,7 @@ export function createPrismaClient(options: DatabaseOptions): PrismaClient {
     statement_timeout: options.statementTimeoutMs ?? 30_000,
     idleTimeoutMillis: 30_000,
   };
+  if (options.pool) return new PrismaClient({ adapter: new PrismaPg(options.pool) });
   const onQuery = options.onQuery;
   if (!onQuery) return new PrismaClient({ adapter: new PrismaPg(config) });
   // Counted at the driver, per statement, without Prisma's query events (which serialize every

@@ -12,6 +12,11 @@ export interface BootstrapOptions {
   jsonBodyLimit?: number;
   /** Cross-origin requests to allow (browsers on other sites); none when omitted. */
   cors?: import('@nestjs/common/interfaces/external/cors-options.interface').CorsOptions;
+  /**
+   * Close the app on SIGTERM/SIGINT (default). A host running several apps in one process turns
+   * this off and closes them itself, in order: Nest re-raises the signal after the first app closed.
+   */
+  shutdownHooks?: boolean;
 }
 
 /**
@@ -23,7 +28,7 @@ export async function bootstrapApp(options: BootstrapOptions): Promise<INestAppl
   app.useBodyParser('json', { limit: options.jsonBodyLimit ?? 1024 * 1024 });
   const logger = app.get(Logger);
   app.useLogger(logger);
-  app.enableShutdownHooks();
+  if (options.shutdownHooks !== false) app.enableShutdownHooks();
   if (options.cors) app.enableCors(options.cors);
   await app.listen(options.port, options.host ?? '0.0.0.0');
   const server = app.getHttpServer();

@@ -35,4 +35,22 @@ export class BusModule {
       exports: [BUS, BUS_READINESS],
     };
   }
+
+  /**
+   * A bus created and closed by someone else (the one-process mode shares one EmbeddedBus between
+   * the three apps); `topics` are created at start like forKafka's.
+   */
+  static forInstance(bus: Bus, name: string, topics: TopicSpec[] = []): DynamicModule {
+    return {
+      module: BusModule,
+      global: true,
+      providers: [
+        { provide: BUS, useValue: bus },
+        { provide: BUS_READINESS, useValue: { name, check: () => bus.checkHealth() } },
+        { provide: TOPIC_SPECS, useValue: topics },
+        TopicProvisioner,
+      ],
+      exports: [BUS, BUS_READINESS],
+    };
+  }
 }

@@ -60,4 +60,20 @@ export class DatabaseModule {
       exports: [PRISMA_CLIENT, DATABASE_READINESS],
     };
   }
+
+  /** A client created and disconnected by someone else (the one-process mode shares one). */
+  static forClient(prisma: PrismaClient): DynamicModule {
+    return {
+      module: DatabaseModule,
+      global: true,
+      providers: [
+        { provide: PRISMA_CLIENT, useValue: prisma },
+        {
+          provide: DATABASE_READINESS,
+          useValue: { name: 'database', check: () => checkDatabase(prisma) } satisfies ReadinessCheckLike,
+        },
+      ],
+      exports: [PRISMA_CLIENT, DATABASE_READINESS],
+    };
+  }
 }

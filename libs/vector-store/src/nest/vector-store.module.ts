@@ -34,4 +34,20 @@ export class VectorStoreModule {
       exports: [VECTOR_STORE, VECTOR_STORE_READINESS],
     };
   }
+
+  /** A store opened and closed by someone else (the one-process mode shares one embedded store). */
+  static forInstance(store: VectorStore): DynamicModule {
+    return {
+      module: VectorStoreModule,
+      global: true,
+      providers: [
+        { provide: VECTOR_STORE, useValue: store },
+        {
+          provide: VECTOR_STORE_READINESS,
+          useValue: { name: 'vector-store', check: () => store.checkHealth() },
+        },
+      ],
+      exports: [VECTOR_STORE, VECTOR_STORE_READINESS],
+    };
+  }
 }

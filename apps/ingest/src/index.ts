@@ -1,0 +1,3 @@
+export { ingestConfigSchema, loadIngestConfig, type IngestConfig } from './config';
+export { ingestApp } from './ingest.app';
+export { IngestModule, type IngestInfrastructure } from './ingest.module';
