@@ -1,76 +1,8 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { ApiError, ITEM_FIELDS, apiKey, gql, type Item, type Tag } from './api';
-
-const shared = css`
-  :host {
-    display: block;
-    font:
-      14px/1.45 system-ui,
-      sans-serif;
-    color: #1d1d1f;
-  }
-  .grid {
-    display: grid;
-    grid-template-columns: repeat(auto-fill, minmax(150px, 1fr));
-    gap: 14px;
-  }
-  .card {
-    display: block;
-    color: inherit;
-    text-decoration: none;
-  }
-  .card img,
-  .hero {
-    width: 100%;
-    aspect-ratio: 1;
-    object-fit: cover;
-    border-radius: 6px;
-    background: #eee;
-  }
-  .muted {
-    color: #6e6e73;
-    font-size: 12px;
-  }
-  .error {
-    color: #b00020;
-  }
-  button {
-    font: inherit;
-    padding: 4px 10px;
-    border-radius: 6px;
-    border: 1px solid #c7c7cc;
-    background: #fff;
-    cursor: pointer;
-  }
-  button.on {
-    background: #1d1d1f;
-    color: #fff;
-  }
-  input,
-  select {
-    font: inherit;
-    padding: 5px 8px;
-    border-radius: 6px;
-    border: 1px solid #c7c7cc;
-  }
-`;
-
-const describeError = (error: unknown): string =>
-  error instanceof ApiError && error.code === 'UNAUTHENTICATED'
-    ? 'The API key was refused: enter it again.'
-    : error instanceof Error
-      ? error.message
-      : String(error);
-
-/** One product card: thumbnail, title, status; links to the item page. */
-const card = (item: Item, extra: unknown = nothing) => html`
-  <a class="card" href="#/item/${item.id}" data-item-id=${item.id}>
-    <img src=${item.thumbnailUrl ?? ''} alt=${item.title} loading="lazy" />
-    <div class="title">${item.title}</div>
-    <div class="muted">${item.category ?? '—'} · ${item.status.toLowerCase()}</div>
-    ${extra}
-  </a>
-`;
+import { ITEM_FIELDS, apiKey, gql, type Item, type Tag } from './api';
+import { card, describeError, shared } from './ui';
+import './ingest-view';
+import './map-view';
 
 /** Catalog grid: newest items, or a text search in one of three modes, with filters. */
 class CatalogView extends LitElement {
@@ -471,7 +403,7 @@ class ReviewView extends LitElement {
   }
 }
 
-/** Shell: API key prompt, navigation, hash routes (#/, #/item/<id>, #/review). */
+/** Shell: API key prompt, navigation, hash routes (#/, #/item/<id>, #/review, #/ingest, #/map). */
 class CatalensApp extends LitElement {
   static override styles = [
     shared,
@@ -520,6 +452,8 @@ class CatalensApp extends LitElement {
     const item = /^#\/item\/([0-9a-f-]{36})$/.exec(this.route);
     if (item) return html`<item-view .itemId=${item[1]}></item-view>`;
     if (this.route === '#/review') return html`<review-view></review-view>`;
+    if (this.route === '#/ingest') return html`<ingest-view></ingest-view>`;
+    if (this.route === '#/map') return html`<map-view></map-view>`;
     return html`<catalog-view></catalog-view>`;
   }
 
@@ -538,6 +472,8 @@ class CatalensApp extends LitElement {
         <span class="brand">catalens</span>
         <a href="#/">Catalog</a>
         <a href="#/review">Review queue</a>
+        <a href="#/ingest">Add items</a>
+        <a href="#/map">Embedding map</a>
         <span style="flex:1"></span>
         <button
           @click=${() => {

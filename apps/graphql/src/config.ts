@@ -22,6 +22,11 @@ export const graphqlConfigSchema = z.object({
   GRAPHQL_CORS_ORIGINS: env.list('*'),
   /** This API's public base URL, for thumbnail links (default: the request's own host). */
   PUBLIC_URL: env.url(['http', 'https']).optional(),
+  /**
+   * Where the dashboard's ingest page sends items (the ingest app's base URL); default: this
+   * origin, as behind an Ingress that routes /v1/items and /v1/feeds to ingest.
+   */
+  DASHBOARD_INGEST_URL: env.url(['http', 'https']).optional(),
   ...collectionEnv,
   /** A GloVe text file or `.wv` cache (the same the embedders use); default: the shipped subset. */
   GLOVE_PATH: z.string().min(1).optional(),

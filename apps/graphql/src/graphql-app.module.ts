@@ -22,6 +22,7 @@ import { SearchService } from './search/search.service';
 import { TextSearchService } from './search/text-search.service';
 import { VocabularyService } from './vocabulary/vocabulary.service';
 import { CatalogResolver } from './catalog/catalog.resolver';
+import { EmbeddingMapService } from './catalog/embedding-map.service';
 import { TagCurationService } from './tags/tag-curation.service';
 import { TagsResolver } from './tags/tags.resolver';
 import { ReindexResolver } from './reindex/reindex.resolver';
@@ -32,6 +33,7 @@ import { QueryImagesService } from './query-images/query-images.service';
 import { ThumbnailSigner } from './thumbnails/thumbnail-signer';
 import { ThumbnailsController } from './thumbnails/thumbnails.controller';
 import { WidgetController } from './widget/widget.controller';
+import { DashboardConfigController } from './dashboard/dashboard-config.controller';
 
 /** The merchandiser dashboard's build (apps/dashboard/dist), served at `/` when it was built. */
 const DASHBOARD_DIR = join(__dirname, '../../dashboard/dist');
@@ -44,7 +46,15 @@ function dashboard(logger: Logger): DynamicModule[] {
     ServeStaticModule.forRoot({
       rootPath: DASHBOARD_DIR,
       serveRoot: '/',
-      exclude: ['/graphql', '/v1/{*rest}', '/widget.js', '/healthz', '/readyz', '/metrics'],
+      exclude: [
+        '/graphql',
+        '/v1/{*rest}',
+        '/widget.js',
+        '/dashboard-config.json',
+        '/healthz',
+        '/readyz',
+        '/metrics',
+      ],
       serveStaticOptions: { index: 'index.html', maxAge: 300_000 },
     }),
   ];
@@ -120,7 +130,7 @@ export class GraphqlAppModule {
           ? VectorStoreModule.forInstance(shared.vectorStore)
           : VectorStoreModule.forRoot(config),
       ],
-      controllers: [QueryImagesController, ThumbnailsController, WidgetController],
+      controllers: [QueryImagesController, ThumbnailsController, WidgetController, DashboardConfigController],
       providers: [
         { provide: GRAPHQL_CONFIG, useValue: config },
         ApiKeyGuard,
@@ -132,6 +142,7 @@ export class GraphqlAppModule {
         TagCurationService,
         TagsResolver,
         CatalogResolver,
+        EmbeddingMapService,
         TenantReindexService,
         ReindexResolver,
         QueryImageEncoder,

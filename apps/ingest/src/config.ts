@@ -20,6 +20,11 @@ export const ingestConfigSchema = z.object({
   INGEST_FETCH_TIMEOUT_MS: env.positiveInt(10_000),
   INGEST_FETCH_CONCURRENCY: env.positiveInt(32),
   INGEST_FETCH_PER_HOST_CONCURRENCY: env.positiveInt(4),
+  /**
+   * Origins whose pages may call ingest from a browser (the dashboard's ingest page when it is
+   * served from another origin); empty: none, `*`: any (keys are headers, never cookies).
+   */
+  INGEST_CORS_ORIGINS: env.list(),
 });
 
 export type IngestConfig = z.infer<typeof ingestConfigSchema>;

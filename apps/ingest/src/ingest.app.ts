@@ -12,5 +12,15 @@ export function ingestApp(
     port: config.PORT,
     host: config.HOST,
     jsonBodyLimit: config.INGEST_MAX_BODY_BYTES,
+    ...(config.INGEST_CORS_ORIGINS.length > 0
+      ? {
+          cors: {
+            origin: config.INGEST_CORS_ORIGINS.includes('*') ? true : config.INGEST_CORS_ORIGINS,
+            methods: ['GET', 'POST'],
+            allowedHeaders: ['content-type', 'authorization', 'x-api-key'],
+            maxAge: 600,
+          },
+        }
+      : {}),
   };
 }

@@ -155,7 +155,12 @@ async function main(): Promise<void> {
       KAFKA_TOPIC_PARTITIONS: source.KAFKA_TOPIC_PARTITIONS ?? '2',
     };
     const ingestConfig = loadIngestConfig(
-      appEnvironment(source, ingestConfigSchema, { ...common, PORT: String(config.CATALENS_INGEST_PORT) }),
+      appEnvironment(source, ingestConfigSchema, {
+        ...common,
+        PORT: String(config.CATALENS_INGEST_PORT),
+        // The dashboard (another port, so another origin) sends items from its ingest page.
+        INGEST_CORS_ORIGINS: source.INGEST_CORS_ORIGINS ?? '*',
+      }),
     );
     const embedderConfig = loadEmbedderConfig(
       appEnvironment(source, embedderConfigSchema, {
@@ -163,9 +168,7 @@ async function main(): Promise<void> {
         PORT: String(config.CATALENS_EMBEDDER_PORT),
       }),
     );
-    const graphqlConfig = loadGraphqlConfig(
-      appEnvironment(source, graphqlConfigSchema, { ...common, PORT: String(config.CATALENS_GRAPHQL_PORT) }),
-    );
+
     await infra.bus.ensureTopics(itemTopics(ingestConfig));
     say('  starting ingest, embedder (loads the image model) and GraphQL …');
     const ingest = await bootstrapApp({
@@ -174,6 +177,15 @@ async function main(): Promise<void> {
       shutdownHooks: false,
     });
     apps.push(ingest);
+    const host = config.CATALENS_HOST === '0.0.0.0' ? 'localhost' : config.CATALENS_HOST;
+    const ingestUrl = `http://${host}:${portOf(ingest)}`;
+    const graphqlConfig = loadGraphqlConfig(
+      appEnvironment(source, graphqlConfigSchema, {
+        ...common,
+        PORT: String(config.CATALENS_GRAPHQL_PORT),
+        DASHBOARD_INGEST_URL: source.DASHBOARD_INGEST_URL ?? ingestUrl,
+      }),
+    );
     apps.push(
       await bootstrapApp({ name: 'embedder', ...embedderApp(embedderConfig, shared), shutdownHooks: false }),
     );
@@ -183,9 +195,7 @@ async function main(): Promise<void> {
       shutdownHooks: false,
     });
     apps.push(graphql);
-    const host = config.CATALENS_HOST === '0.0.0.0' ? 'localhost' : config.CATALENS_HOST;
     const base = `http://${host}:${portOf(graphql)}`;
-    const ingestUrl = `http://${host}:${portOf(ingest)}`;
     await loadSampleCatalog(config, dataDir, infra, keys, ingestUrl);
     say(`
 catalens is ready.

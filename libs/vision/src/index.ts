@@ -40,3 +40,4 @@ export {
   type ClassifyingImageEncoder,
   type ImageEmbedding,
 } from './embedding/image-embedder';
+export { projectTo2d } from './embedding/projection';

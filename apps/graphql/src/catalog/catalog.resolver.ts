@@ -6,12 +6,15 @@ import {
 } from '@catalens/db';
 import { TENANT_VOCABULARY, type Vocabulary } from '@catalens/semantics';
 import { UseGuards } from '@nestjs/common';
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Principal } from '../auth/request-context';
 import { apiError } from '../common/api-errors';
 import { VocabularyService } from '../vocabulary/vocabulary.service';
 import { CatalogStats, VocabularyInput, VocabularyUpdate, VocabularyView } from './catalog.models';
+import { EmbeddingMap, MapColor } from './embedding-map.models';
+import { EmbeddingMapService } from './embedding-map.service';
+import { toItem } from '../items/items.resolver';
 
 const LIST_MAX = 2_000;
 const WORD_MAX = 64;
@@ -46,7 +49,22 @@ export class CatalogResolver {
   constructor(
     private readonly catalog: CatalogStatsRepository,
     private readonly vocabularies: VocabularyService,
+    private readonly maps: EmbeddingMapService,
   ) {}
+
+  @Query(() => EmbeddingMap, {
+    description:
+      'The semantic vectors of up to `maxPoints` indexed items (≤ 5,000), projected to 2-D by PCA, coloured by category or tag. Not a page: its cost is bounded by that cap (one store scan), not by the cost limit’s `first` rule',
+  })
+  @Roles('search', 'curate', 'admin')
+  async embeddingMap(
+    @Principal() principal: ApiKeyPrincipal,
+    @Args('colorBy', { type: () => MapColor, defaultValue: MapColor.CATEGORY }) colorBy: MapColor,
+    @Args('maxPoints', { type: () => Int, defaultValue: 1_000 }) maxPoints: number,
+  ): Promise<EmbeddingMap> {
+    const map = await this.maps.map(principal.tenantId, colorBy, maxPoints);
+    return { ...map, points: map.points.map((p) => ({ ...p, item: toItem(p.item) })) };
+  }
 
   @Query(() => CatalogStats, { description: 'Items by status, tag decisions and model versions' })
   @Roles('search', 'curate', 'admin')
