@@ -5,8 +5,9 @@
 //   3. unit tests (Jest project "unit")
 //   4. provision and start the real services: Apache Kafka (KRaft, jars from Maven Central) and
 //      PostgreSQL (Debian package) through scripts/kafka.sh and scripts/postgres.sh
-//      and Chromium (Debian package, scripts/chromium.sh) for the browser tests; without it those
-//      tests skip with the reason printed
+//      and Chromium (Debian package, scripts/chromium.sh) for the browser tests, helm and
+//      kubeconform (built from the Go module proxy, scripts/k8s-tools.sh) for the chart checks;
+//      without them those tests skip with the reason printed
 //   5. system tests against them (Jest project "integration", one file at a time)
 // Services this script started are stopped at the end (KEEP_SERVICES=1 keeps them for reruns).
 //   node scripts/test.mjs [--unit] [jest args for the integration run, e.g. a path pattern]
@@ -89,12 +90,30 @@ if (!unitOnly) {
   process.stdout.write(
     `\n▶ chromium: ${chromium.status === 0 ? chromium.stdout.trim() : 'unavailable'} [${since()}]\n`,
   );
+  // helm + kubeconform built from the Go module proxy, and the schemas they validate against.
+  const k8s = spawnSync('bash', [join(repo, 'scripts/k8s-tools.sh'), 'ensure'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const k8sEnv =
+    k8s.status === 0
+      ? Object.fromEntries(
+          k8s.stdout
+            .trim()
+            .split('\n')
+            .map((line) => line.split('='))
+            .map(([k, v]) => [`K8S_TOOL_${k}`, v]),
+        )
+      : { K8S_TOOLS_UNAVAILABLE: 'scripts/k8s-tools.sh failed (see its output above)' };
+  process.stdout.write(
+    `\n▶ k8s tools: ${k8s.status === 0 ? 'helm, kubeconform, schemas ready' : 'unavailable'} [${since()}]\n`,
+  );
   runJest(
-    'integration tests (real Kafka, PostgreSQL, PGlite, Chromium)',
+    'integration tests (real Kafka, PostgreSQL, PGlite, Chromium, helm + kubeconform)',
     'integration',
     ['--runInBand', ...jestArgs],
     {
-      env: { ...process.env, ...browserEnv },
+      env: { ...process.env, ...browserEnv, ...k8sEnv },
     },
   );
   for (const script of stopAfter) spawnSync('bash', [script, 'down'], { stdio: 'inherit' });
