@@ -45,22 +45,20 @@ export class EmbedderModule {
             useFactory: (...checks: ReadinessCheck[]) => checks,
           },
         }),
-        shared.prisma
-          ? DatabaseModule.forClient(shared.prisma)
-          : DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-        shared.bus
-          ? BusModule.forInstance(shared.bus, 'bus', itemTopics(config))
-          : BusModule.forKafka(
-              {
-                clientId: `${config.KAFKA_CLIENT_ID}-embedder`,
-                brokers: config.KAFKA_BROKERS,
-                publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
-              },
-              itemTopics(config),
-            ),
-        shared.vectorStore
-          ? VectorStoreModule.forInstance(shared.vectorStore)
-          : VectorStoreModule.forRoot(config),
+        DatabaseModule.forRoot(
+          { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE },
+          shared.prisma,
+        ),
+        BusModule.forKafka(
+          {
+            clientId: `${config.KAFKA_CLIENT_ID}-embedder`,
+            brokers: config.KAFKA_BROKERS,
+            publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
+          },
+          itemTopics(config),
+          shared.bus,
+        ),
+        VectorStoreModule.forRoot(config, shared.vectorStore),
       ],
       providers: [
         { provide: EMBEDDER_CONFIG, useValue: config },

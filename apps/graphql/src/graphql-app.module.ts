@@ -92,9 +92,10 @@ export class GraphqlAppModule {
             useFactory: (...checks: ReadinessCheck[]) => checks,
           },
         }),
-        shared.prisma
-          ? DatabaseModule.forClient(shared.prisma)
-          : DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        DatabaseModule.forRoot(
+          { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE },
+          shared.prisma,
+        ),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           inject: [ItemQueryRepository],
@@ -119,16 +120,16 @@ export class GraphqlAppModule {
         RepositoriesModule.forRoot(config),
         ...dashboard(logger),
         // No topics provisioned here (ingest does); Kafka is not part of readiness: only reindex needs it.
-        shared.bus
-          ? BusModule.forInstance(shared.bus, 'bus')
-          : BusModule.forKafka({
-              clientId: `${config.KAFKA_CLIENT_ID}-graphql`,
-              brokers: config.KAFKA_BROKERS,
-              publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
-            }),
-        shared.vectorStore
-          ? VectorStoreModule.forInstance(shared.vectorStore)
-          : VectorStoreModule.forRoot(config),
+        BusModule.forKafka(
+          {
+            clientId: `${config.KAFKA_CLIENT_ID}-graphql`,
+            brokers: config.KAFKA_BROKERS,
+            publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
+          },
+          [],
+          shared.bus,
+        ),
+        VectorStoreModule.forRoot(config, shared.vectorStore),
       ],
       controllers: [QueryImagesController, ThumbnailsController, WidgetController, DashboardConfigController],
       providers: [

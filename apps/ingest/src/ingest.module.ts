@@ -42,19 +42,19 @@ export class IngestModule {
             useFactory: (...checks: ReadinessCheck[]) => checks,
           },
         }),
-        shared.prisma
-          ? DatabaseModule.forClient(shared.prisma)
-          : DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
-        shared.bus
-          ? BusModule.forInstance(shared.bus, 'bus', itemTopics(config))
-          : BusModule.forKafka(
-              {
-                clientId: `${config.KAFKA_CLIENT_ID}-ingest`,
-                brokers: config.KAFKA_BROKERS,
-                publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
-              },
-              itemTopics(config),
-            ),
+        DatabaseModule.forRoot(
+          { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE },
+          shared.prisma,
+        ),
+        BusModule.forKafka(
+          {
+            clientId: `${config.KAFKA_CLIENT_ID}-ingest`,
+            brokers: config.KAFKA_BROKERS,
+            publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
+          },
+          itemTopics(config),
+          shared.bus,
+        ),
       ],
       controllers: [ItemsController, FeedsController],
       providers: [

@@ -16,8 +16,12 @@ class BusLifecycle implements OnApplicationShutdown {
 /** Provides the Bus port (BUS) backed by Kafka, and a readiness check for it (BUS_READINESS). */
 @Module({})
 export class BusModule {
-  /** `topics`: created at start when missing (in the background, retried until Kafka answers). */
-  static forKafka(options: KafkaBusOptions, topics: TopicSpec[] = []): DynamicModule {
+  /**
+   * `topics`: created at start when missing (in the background, retried until Kafka answers).
+   * `shared`: a bus the host process made instead (see forInstance); Kafka is then not used.
+   */
+  static forKafka(options: KafkaBusOptions, topics: TopicSpec[] = [], shared?: Bus): DynamicModule {
+    if (shared) return BusModule.forInstance(shared, 'bus', topics);
     return {
       module: BusModule,
       global: true,

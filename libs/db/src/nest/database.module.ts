@@ -24,7 +24,9 @@ class PrismaLifecycle implements OnApplicationShutdown {
 /** Provides the PrismaClient (PRISMA_CLIENT) and a readiness check for it (DATABASE_READINESS). */
 @Module({})
 export class DatabaseModule {
-  static forRoot(options: DatabaseOptions): DynamicModule {
+  /** `shared`: a client the host process made instead (see forClient). */
+  static forRoot(options: DatabaseOptions, shared?: PrismaClient): DynamicModule {
+    if (shared) return DatabaseModule.forClient(shared);
     return {
       module: DatabaseModule,
       global: true,

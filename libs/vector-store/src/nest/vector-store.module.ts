@@ -18,7 +18,9 @@ class VectorStoreLifecycle implements OnApplicationShutdown {
  */
 @Module({})
 export class VectorStoreModule {
-  static forRoot(config: VectorStoreConfig): DynamicModule {
+  /** `shared`: a store the host process opened instead (see forInstance). */
+  static forRoot(config: VectorStoreConfig, shared?: VectorStore): DynamicModule {
+    if (shared) return VectorStoreModule.forInstance(shared);
     return {
       module: VectorStoreModule,
       global: true,
