@@ -24,7 +24,7 @@ export {
   type ImageEncoder,
   type ImageEncoderOptions,
 } from './encoder/image-encoder';
-export { WorkerPoolImageEncoder } from './encoder/worker-pool-encoder';
+export { EncoderWorkerExitedError, WorkerPoolImageEncoder } from './encoder/worker-pool-encoder';
 export {
   loadDeviseHead,
   saveDeviseHead,

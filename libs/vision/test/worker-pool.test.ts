@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { ImageDecodeError, TfImageEncoder, WorkerPoolImageEncoder } from '../src';
+import type { Worker } from 'node:worker_threads';
+import { EncoderWorkerExitedError, ImageDecodeError, TfImageEncoder, WorkerPoolImageEncoder } from '../src';
+import { waitFor } from '../../../test/support/services';
 
 // Worker threads load the compiled worker (dist/encoder/encoder-worker.js): npm test builds first.
 const photo = (seed: number): Promise<Buffer> =>
@@ -69,4 +71,24 @@ describe('WorkerPoolImageEncoder', () => {
     expect(encoded!.probabilities).toHaveLength(1000);
     expect(encoded!.probabilities!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
   });
+
+  it('fails only the dead worker’s requests, keeps serving, and replaces the worker', async () => {
+    const expected = await pool.encode(photos.slice(0, 4));
+    const workers = (pool as unknown as { workers: { worker: Worker }[] }).workers;
+    // Three chunks over two workers: one of them is on the worker that dies.
+    const inFlight = pool.encode(photos).catch((e: unknown) => e);
+    await workers[0]!.worker.terminate();
+    expect(await inFlight).toBeInstanceOf(EncoderWorkerExitedError);
+    // The other worker serves while the replacement loads its model.
+    const meanwhile = await pool.encode(photos.slice(0, 4));
+    meanwhile.forEach((v, i) =>
+      expect(v.reduce((s, x, k) => s + x * expected[i]![k]!, 0)).toBeGreaterThan(0.9999),
+    );
+    await waitFor('a replacement worker', async () => (pool.size === 2 ? true : undefined), 60_000);
+    expect(pool.replaced).toBe(1);
+    const after = await pool.encode(photos.slice(0, 4));
+    after.forEach((v, i) =>
+      expect(v.reduce((s, x, k) => s + x * expected[i]![k]!, 0)).toBeGreaterThan(0.9999),
+    );
+  }, 90_000);
 });

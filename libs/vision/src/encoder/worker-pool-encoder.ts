@@ -16,22 +16,57 @@ interface PoolWorker {
   busy: number;
 }
 interface Pending {
+  worker: PoolWorker;
   resolve(encoded: EncodedImage[]): void;
   reject(error: Error): void;
+}
+
+/** An encoder worker died (a crash in the model runtime, out of memory): its requests failed; retry them. */
+export class EncoderWorkerExitedError extends Error {
+  readonly retryable = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'EncoderWorkerExitedError';
+  }
+}
+
+type WorkerScript = { script: string; workerData: ImageEncoderOptions };
+
+/** Starts one worker and resolves when its model is loaded. */
+function startWorker({ script, workerData }: WorkerScript) {
+  const worker = new Worker(script, { workerData, stderr: false });
+  return new Promise<{ worker: Worker; ready: Extract<WorkerResponse, { ready: true }> }>(
+    (resolve, reject) => {
+      worker.once('message', (m: WorkerResponse) =>
+        'ready' in m
+          ? resolve({ worker, ready: m })
+          : reject(new Error('encoder worker spoke before it was ready')),
+      );
+      worker.once('error', reject);
+      worker.once('exit', (code) =>
+        reject(new Error(`encoder worker exited with code ${code} while loading the model`)),
+      );
+    },
+  );
 }
 
 /**
  * Runs one TF.js instance per worker thread. The WebAssembly backend is single-threaded in Node,
  * so this is how one process uses every core; with a native backend one worker is enough.
  * Each call goes to the least busy worker; batches larger than `chunk` are split across workers.
+ * A worker that dies fails only its own requests (EncoderWorkerExitedError, retryable) and is
+ * replaced by a new one; the others keep serving meanwhile.
  */
 export class WorkerPoolImageEncoder implements ImageEncoder {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
 
+  private replacements = 0;
+
   private constructor(
     private readonly workers: PoolWorker[],
+    private readonly source: WorkerScript,
     readonly id: string,
     readonly dim: number,
     readonly backend: BackendName,
@@ -39,13 +74,52 @@ export class WorkerPoolImageEncoder implements ImageEncoder {
     private readonly chunk: number,
     private readonly onTiming: ((timing: EncodeTiming) => void) | undefined,
   ) {
-    for (const w of workers) {
-      w.worker.on('message', (message: WorkerResponse) => this.settle(message));
-      w.worker.on('error', (error) => this.failAll(error));
-      w.worker.on('exit', (code) => {
-        if (!this.closed) this.failAll(new Error(`an encoder worker exited with code ${code}`));
-      });
+    for (const w of workers) this.watch(w);
+  }
+
+  private watch(w: PoolWorker): void {
+    w.worker.on('message', (message: WorkerResponse) => this.settle(message));
+    // An uncaught error ends the worker: handled once, at its exit.
+    w.worker.on('error', () => undefined);
+    w.worker.once('exit', (code) => {
+      if (this.closed) return;
+      const index = this.workers.indexOf(w);
+      if (index >= 0) this.workers.splice(index, 1);
+      for (const [id, p] of this.pending) {
+        if (p.worker !== w) continue;
+        this.pending.delete(id);
+        p.reject(
+          new EncoderWorkerExitedError(
+            `an encoder worker exited with code ${code}; it is being replaced, retry the request`,
+          ),
+        );
+      }
+      void this.replace();
+    });
+  }
+
+  /** Starts a worker in place of one that died; retried with a backoff while the model fails to load. */
+  private async replace(attempt = 1): Promise<void> {
+    if (this.closed) return;
+    try {
+      const { worker } = await startWorker(this.source);
+      if (this.closed) {
+        await worker.terminate();
+        return;
+      }
+      const replacement = { worker, busy: 0 };
+      this.workers.push(replacement);
+      this.watch(replacement);
+      this.replacements++;
+    } catch {
+      await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)));
+      return this.replace(attempt + 1);
     }
+  }
+
+  /** Workers started in place of ones that died, since the pool was created. */
+  get replaced(): number {
+    return this.replacements;
   }
 
   static async create(
@@ -65,27 +139,12 @@ export class WorkerPoolImageEncoder implements ImageEncoder {
       ...(options.modelDir ? { modelDir: options.modelDir } : {}),
       ...(options.backend ? { backend: options.backend } : {}),
     };
-    const started = await Promise.all(
-      Array.from({ length: count }, () => {
-        const worker = new Worker(script, { workerData, stderr: false });
-        return new Promise<{ worker: Worker; ready: Extract<WorkerResponse, { ready: true }> }>(
-          (resolve, reject) => {
-            worker.once('message', (m: WorkerResponse) =>
-              'ready' in m
-                ? resolve({ worker, ready: m })
-                : reject(new Error('encoder worker spoke before it was ready')),
-            );
-            worker.once('error', reject);
-            worker.once('exit', (code) =>
-              reject(new Error(`encoder worker exited with code ${code} while loading the model`)),
-            );
-          },
-        );
-      }),
-    );
+    const source = { script, workerData };
+    const started = await Promise.all(Array.from({ length: count }, () => startWorker(source)));
     const first = started[0]!.ready;
     return new WorkerPoolImageEncoder(
       started.map((s) => ({ worker: s.worker, busy: 0 })),
+      source,
       first.id,
       first.dim,
       first.backend as BackendName,
@@ -131,6 +190,10 @@ export class WorkerPoolImageEncoder implements ImageEncoder {
   }
 
   private send(images: Buffer[], withProbabilities: boolean): Promise<EncodedImage[]> {
+    if (this.workers.length === 0)
+      return Promise.reject(
+        new EncoderWorkerExitedError('every encoder worker exited; replacements are starting, retry shortly'),
+      );
     const target = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     const id = this.nextId++;
     target.busy++;
@@ -138,6 +201,7 @@ export class WorkerPoolImageEncoder implements ImageEncoder {
     const copies = images.map((b) => new Uint8Array(b));
     return new Promise<EncodedImage[]>((resolve, reject) => {
       this.pending.set(id, {
+        worker: target,
         resolve: (e) => {
           target.busy--;
           resolve(e);
