@@ -63,6 +63,8 @@ export interface EmbeddedVectorStoreOptions {
    * journal replay meets that refusal.
    */
   repairOnOpen?: boolean;
+  /** Where recoveries and damaged points are reported. Default: `process.emitWarning`. */
+  warn?: (message: string) => void;
 }
 
 const PAYLOAD = '_payload';
@@ -97,7 +99,35 @@ interface OpenCollection {
   compiler: ZvecFilterCompiler;
   writesSinceIndex: number;
   indexing: Promise<void> | null;
+  /** Counts rebuilds, so concurrent writes that met the same read-only refusal rebuild once. */
+  generation: number;
+  /** Points zvec returned without their payload (warned about once each, left out of results). */
+  damaged: Set<string>;
 }
+
+/**
+ * A zvec write call. Inputs are validated before they reach zvec, so an exception from it (rather
+ * than a failed status) is about the engine's state, reported as the store being unavailable.
+ */
+function engineWrite<T>(c: { name: string }, what: string, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    throw new VectorStoreUnavailableError(
+      `embedded store refused ${what} "${c.name}": ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+/**
+ * zvec's refusal of every write to a collection in read-only mode: after a kill during an index
+ * build it reports `ZVEC_PERMISSION_DENIED Segment is opened in read-only mode`
+ * (docs/decisions/0004); a collection opened read-only reports `ZVEC_INVALID_ARGUMENT Collection
+ * is opened in read-only mode`. Either way the cure is the same rebuild.
+ */
+const isReadOnlyRefusal = (error: unknown): error is VectorStoreUnavailableError =>
+  error instanceof VectorStoreUnavailableError &&
+  /ZVEC_PERMISSION_DENIED|opened in read-only mode/.test(error.message);
 
 /**
  * The single-process vector store: zvec (Alibaba's in-process engine: a write-ahead log, HNSW
@@ -124,6 +154,11 @@ export class EmbeddedVectorStore implements VectorStore {
     this.hnsw = { m: 16, efConstruction: 200, ef: 128, ...options.hnsw };
   }
 
+  private warn(message: string): void {
+    if (this.options.warn) this.options.warn(message);
+    else process.emitWarning(message);
+  }
+
   private get collectionsDir(): string {
     return join(this.options.directory, 'collections');
   }
@@ -132,7 +167,7 @@ export class EmbeddedVectorStore implements VectorStore {
     this.assertOpen();
     validateName(name, 'name');
     const valid = validateSpec(spec);
-    if (this.aliasFile.read()[name])
+    if (this.aliasFile.target(name))
       throw new VectorStoreInputError(
         'name',
         `"${name}" is an alias; collections and aliases share one namespace`,
@@ -186,7 +221,7 @@ export class EmbeddedVectorStore implements VectorStore {
     const c = this.resolve(collection);
     const valid = validatePoints(points, c.spec);
     c.journal.append(journalUpsert(valid));
-    this.applyUpsert(c, valid);
+    await this.apply(c, () => this.applyUpsert(c, valid));
     c.writesSinceIndex += valid.length;
     this.maybeIndex(c);
     if (c.journal.size > JOURNAL_LIMIT_BYTES) this.checkpoint(c);
@@ -194,7 +229,8 @@ export class EmbeddedVectorStore implements VectorStore {
 
   private applyUpsert(c: OpenCollection, valid: ValidPoint[]): void {
     for (let i = 0; i < valid.length; i += ZVEC_MAX_BATCH) {
-      const statuses = c.zvec.upsertSync(valid.slice(i, i + ZVEC_MAX_BATCH).map((p) => this.toDoc(c, p)));
+      const batch = valid.slice(i, i + ZVEC_MAX_BATCH).map((p) => this.toDoc(c, p));
+      const statuses = engineWrite(c, 'an upsert into', () => c.zvec.upsertSync(batch));
       const failed = statuses.find((s) => !s.ok);
       if (failed)
         throw new VectorStoreUnavailableError(
@@ -208,18 +244,37 @@ export class EmbeddedVectorStore implements VectorStore {
     if ('ids' in selector) {
       const ids = validateIds(selector.ids, 'ids');
       c.journal.append({ op: 'delete', ids });
-      this.applyDelete(c, ids);
+      await this.apply(c, () => this.applyDelete(c, ids));
       return;
     }
     const where = this.where(c, selector.filter);
     if (where === false) return;
     c.journal.append({ op: 'deleteWhere', filter: selector.filter });
-    this.applyDeleteWhere(c, where);
+    await this.apply(c, () => this.applyDeleteWhere(c, where));
+  }
+
+  /**
+   * Applies a journaled write to zvec. When zvec refuses it because it recovered the collection
+   * read-only (a kill during a background index build, docs/decisions/0004), the collection is
+   * rebuilt — which replays the journal, this write included — and the write succeeds.
+   */
+  private async apply(c: OpenCollection, write: () => void): Promise<void> {
+    try {
+      write();
+    } catch (error) {
+      if (!isReadOnlyRefusal(error)) throw error;
+      const generation = c.generation;
+      await c.indexing?.catch(() => undefined);
+      // A write that met the same refusal meanwhile rebuilt it, after this write was journaled.
+      if (c.generation === generation) this.rebuild(c, c.journal.ops(), error.message);
+    }
   }
 
   private applyDelete(c: OpenCollection, ids: readonly string[]): void {
     for (let i = 0; i < ids.length; i += ZVEC_MAX_BATCH) {
-      const statuses = c.zvec.deleteSync(ids.slice(i, i + ZVEC_MAX_BATCH));
+      const statuses = engineWrite(c, 'a delete in', () =>
+        c.zvec.deleteSync(ids.slice(i, i + ZVEC_MAX_BATCH)),
+      );
       const failed = statuses.find((s) => !s.ok && s.code !== 'ZVEC_NOT_FOUND');
       if (failed)
         throw new VectorStoreUnavailableError(
@@ -229,7 +284,7 @@ export class EmbeddedVectorStore implements VectorStore {
   }
 
   private applyDeleteWhere(c: OpenCollection, where: string | null): void {
-    const status = c.zvec.deleteByFilterSync(where ?? ALWAYS);
+    const status = engineWrite(c, 'a delete in', () => c.zvec.deleteByFilterSync(where ?? ALWAYS));
     if (!status.ok)
       throw new VectorStoreUnavailableError(
         `embedded store refused a delete in "${c.name}": ${status.code} ${status.message}`,
@@ -267,9 +322,11 @@ export class EmbeddedVectorStore implements VectorStore {
     return docs
       .slice(q.offset)
       .filter((d) => d.score >= threshold)
-      .map((d) =>
-        q.withPayload ? { id: d.id, score: d.score, payload: parsePayload(d) } : { id: d.id, score: d.score },
-      );
+      .flatMap((d) => {
+        if (!q.withPayload) return [{ id: d.id, score: d.score }];
+        const payload = this.payloadOf(c, d);
+        return payload ? [{ id: d.id, score: d.score, payload }] : [];
+      });
   }
 
   async count(collection: string, filter?: Filter): Promise<number> {
@@ -313,10 +370,11 @@ export class EmbeddedVectorStore implements VectorStore {
     this.assertOpen();
     validateName(alias, 'alias');
     const aliases = this.aliasFile.read();
-    if (aliases[alias])
+    const existing = this.aliasFile.target(alias);
+    if (existing)
       throw new VectorStoreInputError(
         'alias',
-        `"${alias}" already exists (pointing at "${aliases[alias]}"); use switchAlias to re-point it`,
+        `"${alias}" already exists (pointing at "${existing}"); use switchAlias to re-point it`,
       );
     this.writeAlias(aliases, alias, collection);
   }
@@ -329,15 +387,15 @@ export class EmbeddedVectorStore implements VectorStore {
 
   async deleteAlias(alias: string): Promise<void> {
     this.assertOpen();
-    const aliases = this.aliasFile.read();
-    if (!aliases[alias]) throw new CollectionNotFoundError(alias);
-    delete aliases[alias];
-    this.aliasFile.write(aliases);
+    if (!this.aliasFile.target(alias)) throw new CollectionNotFoundError(alias);
+    const rest = { ...this.aliasFile.read() };
+    delete rest[alias];
+    this.aliasFile.write(rest);
   }
 
   async listAliases(): Promise<Record<string, string>> {
     this.assertOpen();
-    return this.aliasFile.read();
+    return { ...this.aliasFile.read() };
   }
 
   async checkHealth(): Promise<void> {
@@ -382,8 +440,7 @@ export class EmbeddedVectorStore implements VectorStore {
           if (where !== false) this.applyDeleteWhere(c, where);
         }
       } catch (error) {
-        if (error instanceof VectorStoreUnavailableError && error.message.includes('ZVEC_PERMISSION_DENIED'))
-          return error.message;
+        if (isReadOnlyRefusal(error)) return error.message;
         // Any other refusal is about the op, which was refused (and not acknowledged) when made.
         if (!(error instanceof VectorStoreUnavailableError)) throw error;
       }
@@ -395,10 +452,11 @@ export class EmbeddedVectorStore implements VectorStore {
    * Recovery for a zvec collection that came back from a kill refusing writes (ZVEC_PERMISSION_DENIED,
    * docs/decisions/0004): every point it still holds is copied into a fresh zvec collection, the
    * journal is applied on top, and the fresh one takes the old one's place (renames, then the old
-   * directory is removed). Reads worked throughout; only this open waits for the copy.
+   * directory is removed). Reads worked throughout; only the open or the write that met the
+   * refusal waits for the copy. Rebuilt collections get their ANN index built in the background.
    */
   private rebuild(c: OpenCollection, pending: readonly JournalOp[], why: string): void {
-    process.emitWarning(`embedded store: rebuilding "${c.name}" after recovery (${why})`);
+    this.warn(`embedded store: rebuilding "${c.name}" after recovery (${why})`);
     const fresh = join(c.dir, 'zvec.rebuild');
     rmSync(fresh, { recursive: true, force: true });
     const target: OpenCollection = { ...c, zvec: ZVecCreateAndOpen(fresh, this.schema(c.spec)) };
@@ -426,6 +484,10 @@ export class EmbeddedVectorStore implements VectorStore {
     rmSync(broken, { recursive: true, force: true });
     c.zvec = ZVecOpen(join(c.dir, 'zvec'));
     c.journal.reset();
+    c.generation++;
+    c.damaged.clear();
+    c.writesSinceIndex = c.zvec.stats.docCount >= this.exactSearchBelow ? this.indexAfterWrites : 0;
+    this.maybeIndex(c);
   }
 
   /**
@@ -439,7 +501,7 @@ export class EmbeddedVectorStore implements VectorStore {
     c.journal.reset();
   }
 
-  private writeAlias(aliases: Record<string, string>, alias: string, collection: string): void {
+  private writeAlias(aliases: Readonly<Record<string, string>>, alias: string, collection: string): void {
     validateName(collection, 'collection');
     if (!existsSync(join(this.collectionsDir, collection, 'spec.json')))
       throw new CollectionNotFoundError(collection);
@@ -457,9 +519,11 @@ export class EmbeddedVectorStore implements VectorStore {
     validateName(nameOrAlias, 'collection');
     const open = this.collections.get(nameOrAlias);
     if (open) return open;
+    // Names are one namespace (writes refuse an alias named like a collection), so order is free:
+    // the alias map is in memory, the collection check costs a file system lookup.
+    const target = this.aliasFile.target(nameOrAlias);
+    if (target) return this.collections.get(target) ?? this.open(target);
     if (existsSync(join(this.collectionsDir, nameOrAlias, 'spec.json'))) return this.open(nameOrAlias);
-    const target = this.aliasFile.read()[nameOrAlias];
-    if (target) return this.open(target);
     throw new CollectionNotFoundError(nameOrAlias);
   }
 
@@ -471,7 +535,12 @@ export class EmbeddedVectorStore implements VectorStore {
     const opened = this.wrap(name, dir, spec, ZVecOpen(join(dir, 'zvec')));
     // Writes that returned before the last process ended, whether or not zvec kept them.
     const pending = WriteJournal.read(join(dir, JOURNAL_FILE));
-    const refused = this.options.repairOnOpen ? 'repair requested' : this.replay(opened, pending);
+    let refused = this.options.repairOnOpen ? 'repair requested' : this.replay(opened, pending);
+    if (!refused && pending.length > 0) {
+      // The journal is only emptied once what it protects is really back, payloads included.
+      const damaged = this.damagedAmong(opened, pending);
+      if (damaged.length) refused = `${damaged.length} journaled point(s) came back without their payload`;
+    }
     if (refused) this.rebuild(opened, pending, refused);
     else if (pending.length > 0) this.checkpoint(opened);
     this.collections.set(name, opened);
@@ -491,6 +560,8 @@ export class EmbeddedVectorStore implements VectorStore {
           ? this.indexAfterWrites
           : 0,
       indexing: null,
+      generation: 0,
+      damaged: new Set(),
     };
   }
 
@@ -582,17 +653,46 @@ export class EmbeddedVectorStore implements VectorStore {
         }),
       );
     }
-    return ids
-      .filter((id) => found[id])
-      .map((id) => {
-        const doc = found[id]!;
-        const point: StoredPoint = { id, payload: parsePayload(doc) };
-        if (withVectors)
-          point.vectors = Object.fromEntries(
-            Object.entries(doc.vectors).map(([k, v]) => [k, Array.from(v as ArrayLike<number>)]),
-          );
-        return point;
-      });
+    return ids.flatMap((id) => {
+      const doc = found[id];
+      const payload = doc && this.payloadOf(c, doc);
+      if (!payload) return [];
+      const point: StoredPoint = { id, payload };
+      if (withVectors)
+        point.vectors = Object.fromEntries(
+          Object.entries(doc.vectors).map(([k, v]) => [k, Array.from(v as ArrayLike<number>)]),
+        );
+      return [point];
+    });
+  }
+
+  /**
+   * A doc's payload, or undefined when zvec returned the doc without it: seen once after a kill
+   * under heavy load (docs/decisions/0004). Such a point is left out of results rather than
+   * failing the whole query, and reported once; re-upserting it (a reindex) repairs it.
+   */
+  private payloadOf(c: OpenCollection, doc: ZVecDoc): Payload | undefined {
+    const text: unknown = doc.fields?.[PAYLOAD];
+    if (typeof text === 'string') return JSON.parse(text) as Payload;
+    if (!c.damaged.has(doc.id)) {
+      c.damaged.add(doc.id);
+      this.warn(
+        `embedded store: point ${doc.id} in "${c.name}" has no payload (damaged by a crash); it is left out of results until it is upserted again (reindex the item)`,
+      );
+    }
+    return undefined;
+  }
+
+  /** Journaled points that zvec holds without their payload after a replay. */
+  private damagedAmong(c: OpenCollection, ops: readonly JournalOp[]): string[] {
+    const ids = [...new Set(ops.flatMap((op) => (op.op === 'upsert' ? op.points.map((p) => p.id) : [])))];
+    const damaged: string[] = [];
+    for (let i = 0; i < ids.length; i += ZVEC_MAX_BATCH) {
+      const found = c.zvec.fetchSync({ ids: ids.slice(i, i + ZVEC_MAX_BATCH), outputFields: [PAYLOAD] });
+      for (const doc of Object.values(found))
+        if (typeof doc.fields?.[PAYLOAD] !== 'string') damaged.push(doc.id);
+    }
+    return damaged;
   }
 
   private maybeIndex(c: OpenCollection): void {
@@ -611,8 +711,4 @@ export class EmbeddedVectorStore implements VectorStore {
   private assertOpen(): void {
     if (this.closed) throw new VectorStoreUnavailableError('the embedded vector store is closed');
   }
-}
-
-function parsePayload(doc: ZVecDoc): Payload {
-  return JSON.parse(doc.fields[PAYLOAD] as string) as Payload;
 }

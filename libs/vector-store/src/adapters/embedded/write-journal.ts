@@ -68,6 +68,11 @@ export class WriteJournal {
     while (written < record.length) written += writeSync(this.fd, record, written);
   }
 
+  /** What this journal holds now (see `read`). */
+  ops(): JournalOp[] {
+    return WriteJournal.read(this.path);
+  }
+
   /** The complete ops in order; a torn last record (a write that never returned) is ignored. */
   static read(path: string): JournalOp[] {
     if (!existsSync(path)) return [];
