@@ -54,7 +54,10 @@ export async function openEmbeddedInfrastructure(
     sql: pool,
     log: (level, message) => log(`${level}: ${message}`),
   });
-  const vectorStore = new EmbeddedVectorStore({ directory: join(dataDir, 'vectors') });
+  const vectorStore = new EmbeddedVectorStore({
+    directory: join(dataDir, 'vectors'),
+    warn: (message) => log(`warn: ${message}`),
+  });
   return {
     databaseUrl: db.url,
     prisma,

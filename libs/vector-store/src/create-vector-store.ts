@@ -15,7 +15,10 @@ export interface VectorStoreConfig {
  * Qdrant when `QDRANT_URL` is set; else a store server (`catalens store serve`) when
  * `VECTOR_STORE_URL` is set; else the embedded store in `VECTOR_STORE_DIR`, owned by this process.
  */
-export function createVectorStore(config: VectorStoreConfig): VectorStore {
+export function createVectorStore(
+  config: VectorStoreConfig,
+  options: { warn?: (message: string) => void } = {},
+): VectorStore {
   if (config.QDRANT_URL) {
     return new QdrantVectorStore({
       url: config.QDRANT_URL,
@@ -30,5 +33,8 @@ export function createVectorStore(config: VectorStoreConfig): VectorStore {
       timeoutMs: 10_000,
     });
   }
-  return new EmbeddedVectorStore({ directory: config.VECTOR_STORE_DIR });
+  return new EmbeddedVectorStore({
+    directory: config.VECTOR_STORE_DIR,
+    ...(options.warn ? { warn: options.warn } : {}),
+  });
 }

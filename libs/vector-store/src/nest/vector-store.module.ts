@@ -1,4 +1,11 @@
-import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { createVectorStore, type VectorStoreConfig } from '../create-vector-store';
 import { VECTOR_STORE, type VectorStore } from '../vector-store.port';
 
@@ -25,7 +32,14 @@ export class VectorStoreModule {
       module: VectorStoreModule,
       global: true,
       providers: [
-        { provide: VECTOR_STORE, useFactory: () => createVectorStore(config) },
+        {
+          provide: VECTOR_STORE,
+          // The embedded store's recoveries (docs/decisions/0004) go to the app's log.
+          useFactory: () => {
+            const logger = new Logger('VectorStore');
+            return createVectorStore(config, { warn: (message) => logger.warn(message) });
+          },
+        },
         {
           provide: VECTOR_STORE_READINESS,
           inject: [VECTOR_STORE],
