@@ -1,4 +1,7 @@
-import { EmbeddedVectorStore } from './adapters/embedded/embedded-vector-store';
+import {
+  EmbeddedVectorStore,
+  type EmbeddedVectorStoreOptions,
+} from './adapters/embedded/embedded-vector-store';
 import { QdrantVectorStore } from './adapters/qdrant/qdrant-vector-store';
 import { RemoteVectorStore } from './adapters/remote/remote-vector-store';
 import type { VectorStore } from './vector-store.port';
@@ -17,7 +20,7 @@ export interface VectorStoreConfig {
  */
 export function createVectorStore(
   config: VectorStoreConfig,
-  options: { warn?: (message: string) => void } = {},
+  options: Pick<EmbeddedVectorStoreOptions, 'warn'> = {},
 ): VectorStore {
   if (config.QDRANT_URL) {
     return new QdrantVectorStore({
@@ -33,8 +36,5 @@ export function createVectorStore(
       timeoutMs: 10_000,
     });
   }
-  return new EmbeddedVectorStore({
-    directory: config.VECTOR_STORE_DIR,
-    ...(options.warn ? { warn: options.warn } : {}),
-  });
+  return new EmbeddedVectorStore({ directory: config.VECTOR_STORE_DIR, warn: options.warn });
 }
