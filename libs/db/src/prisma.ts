@@ -19,33 +19,51 @@ export interface DatabaseOptions {
   pool?: Pool;
 }
 
+/** The `pg` pool under each client made by createPrismaClient: the hot reads query it directly. */
+const pools = new WeakMap<PrismaClient, Pool>();
+
 /**
  * Prisma client on the `pg` driver adapter: no native query engine, the same code path for a real
- * PostgreSQL and for the embedded PGlite server.
+ * PostgreSQL and for the embedded PGlite server. The pool is always one this module knows, so the
+ * API's hottest reads (see ItemQueryRepository.byIds) can skip Prisma's query building on it.
  */
 export function createPrismaClient(options: DatabaseOptions): PrismaClient {
-  const config = {
+  if (options.pool) {
+    const shared = new PrismaClient({ adapter: new PrismaPg(options.pool) });
+    pools.set(shared, options.pool);
+    return shared;
+  }
+  const pool = new Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
     statement_timeout: options.statementTimeoutMs ?? 30_000,
     idleTimeoutMillis: 30_000,
-  };
-  if (options.pool) return new PrismaClient({ adapter: new PrismaPg(options.pool) });
-  const onQuery = options.onQuery;
-  if (!onQuery) return new PrismaClient({ adapter: new PrismaPg(config) });
-  // Counted at the driver, per statement, without Prisma's query events (which serialize every
-  // parameter, image bytes included). The pool is ours, so the adapter ends it on disconnect.
-  const pool = new Pool(config);
-  pool.on('connect', (client) => {
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    (client as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      const first = args[0];
-      onQuery(typeof first === 'string' ? first : ((first as { text?: string } | undefined)?.text ?? ''));
-      return query(...args);
-    };
   });
-  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  const onQuery = options.onQuery;
+  if (onQuery) {
+    // Counted at the driver, per statement, without Prisma's query events (which serialize every
+    // parameter, image bytes included).
+    pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        const first = args[0];
+        onQuery(typeof first === 'string' ? first : ((first as { text?: string } | undefined)?.text ?? ''));
+        return query(...args);
+      };
+    });
+  }
+  // The pool is ours, so the adapter ends it on disconnect.
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  pools.set(prisma, pool);
+  return prisma;
+}
+
+/** The pool a client of createPrismaClient runs on (statements sent here count like Prisma's). */
+export function sqlPool(prisma: PrismaClient): Pool {
+  const pool = pools.get(prisma);
+  if (!pool) throw new Error('this PrismaClient was not made by createPrismaClient: its pool is unknown');
+  return pool;
 }
 
 /** Resolves when the database answers a trivial query; throws otherwise. */
