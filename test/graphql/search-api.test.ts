@@ -110,6 +110,39 @@ describeWithDataset(
       expect(shoes).toBeGreaterThanOrEqual(7);
     });
 
+    it('answers a card-only selection from the index, as the rows would, without reading item rows', async () => {
+      const queries = async (): Promise<number> => {
+        const text = await (await fetch(`${graphql.url}/metrics`)).text();
+        return [...text.matchAll(/^catalens_db_queries_total\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+      };
+      const CARD = 'id externalId title category price currency url thumbnailUrl';
+      const similar = (fields: string) =>
+        gql(`query($id: ID!) { similarItems(itemId: $id, first: 10) { score item { ${fields} } } }`, {
+          id: [...labelOf].find(([, label]) => label === 'dress')![0],
+        });
+      // status is not on the card: rows are read (and the key is cached for what follows).
+      const before = await queries();
+      const rows = await similar(`${CARD} status`);
+      expect(rows.errors).toBeUndefined();
+      const afterRows = await queries();
+      expect(afterRows).toBeGreaterThan(before);
+      const cards = await similar(CARD);
+      expect(cards.errors).toBeUndefined();
+      expect(await queries()).toBe(afterRows);
+      type Hit = { score: number; item: Record<string, unknown> };
+      // A thumbnail link's expiry moves in steps; two requests may straddle one.
+      const unexpiring = (hits: Hit[]) =>
+        hits.map(({ score, item: { status: _s, thumbnailUrl, ...item } }) => ({
+          score,
+          item: { ...item, thumbnailUrl: String(thumbnailUrl).replace(/&exp=.*$/, '') },
+        }));
+      expect(unexpiring(cards.data!.similarItems as Hit[])).toEqual(unexpiring(rows.data!.similarItems as Hit[]));
+      expect(String((cards.data!.similarItems as Hit[])[0]!.item.thumbnailUrl)).toMatch(/&exp=\d+&sig=/);
+      expect((cards.data!.similarItems as Hit[]).map((h) => h.item.title)).toContainEqual(
+        expect.stringMatching(/^Catalog item \d+$/),
+      );
+    });
+
     const upload = (body: Buffer | string, type = 'image/jpeg', key = searchKey) =>
       fetch(`${graphql.url}/v1/query-images`, {
         method: 'POST',

@@ -5,12 +5,12 @@
 // Attributes: item (catalens item id) or external-id (the merchant's id), key (an API key with
 // only the `search` role: it is visible in the page), limit (1–24, default 8), api (base URL,
 // default: where this script came from), link (URL template for a card, e.g.
-// "/products/{externalId}"; default: the item's attributes.url when it has one).
+// "/products/{externalId}"; default: the item's url, its attributes.url, when it has one).
 (() => {
   const scriptUrl = document.currentScript ? new URL(document.currentScript.src) : new URL(location.href);
   const DEFAULT_API = scriptUrl.origin;
   const QUERY = `query($id: ID!, $n: Int!) { similarItems(itemId: $id, first: $n) {
-    score item { id externalId title price currency thumbnailUrl attributes } } }`;
+    score item { id externalId title price currency url thumbnailUrl } } }`;
   const BY_EXTERNAL_ID = 'query($externalId: String!) { item(externalId: $externalId) { id } }';
 
   const STYLE = `
@@ -114,8 +114,8 @@
               template.replace('{externalId}', encodeURIComponent(item.externalId)).replace('{id}', item.id),
               location.href,
             )
-          : item.attributes && item.attributes.url
-            ? safeUrl(item.attributes.url, location.href)
+          : item.url
+            ? safeUrl(item.url, location.href)
             : null;
         if (href) card.href = href;
         const img = document.createElement('img');

@@ -1,5 +1,14 @@
 export { SEMANTIC, VISUAL, collectionForVersion, itemCollectionSpec } from './item-collection';
-export { itemPayload, itemPoint, payloadChanged, type ItemPayload } from './item-point';
+export {
+  cardOf,
+  itemPayload,
+  itemPoint,
+  payloadChanged,
+  productUrl,
+  type ItemCard,
+  type ItemPayload,
+  type PayloadCard,
+} from './item-point';
 export {
   ReindexError,
   ReindexService,

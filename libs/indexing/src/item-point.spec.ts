@@ -1,6 +1,6 @@
 import { ITEM_SCHEMA_V1, pointId, type ItemEnvelopeV1 } from '@catalens/contracts';
 import { collectionForVersion, itemCollectionSpec } from './item-collection';
-import { itemPayload, itemPoint, payloadChanged } from './item-point';
+import { cardOf, itemPayload, itemPoint, payloadChanged, productUrl } from './item-point';
 
 const envelope = (over: Partial<ItemEnvelopeV1['metadata']> = {}): ItemEnvelopeV1 => ({
   schema: ITEM_SCHEMA_V1,
@@ -53,6 +53,50 @@ describe('item points', () => {
     expect(payloadChanged(before, later)).toBe(false);
     expect(payloadChanged(before, itemPayload(envelope({ price: 39 }), ['dress'], 'v', at))).toBe(true);
     expect(payloadChanged(before, itemPayload(envelope(), ['dress', 'red'], 'v', at))).toBe(true);
+    expect(payloadChanged(before, itemPayload(envelope({ title: 'Blue dress' }), ['dress'], 'v', at))).toBe(true);
+    // A store may return nested keys in another order (Qdrant sorts them).
+    const reordered = { ...before, card: { url: null, currency: null, category: ' Dresses ', title: 'Red dress' } };
+    expect(payloadChanged(reordered, later)).toBe(false);
+  });
+
+  it('carry the card a result shows, as the row has it, and read it back', () => {
+    const payload = itemPayload(
+      envelope({ currency: 'EUR', attributes: { url: 'https://shop.example/p/1' } }),
+      ['dress'],
+      'enc+head',
+      at,
+    );
+    expect(payload.card).toEqual({
+      title: 'Red dress',
+      category: ' Dresses ',
+      currency: 'EUR',
+      url: 'https://shop.example/p/1',
+    });
+    expect(cardOf(JSON.parse(JSON.stringify(payload)))).toEqual({
+      itemId: envelope().itemId,
+      externalId: 'sku-1',
+      title: 'Red dress',
+      category: ' Dresses ',
+      currency: 'EUR',
+      url: 'https://shop.example/p/1',
+      price: 49.5,
+      contentHash: 'a'.repeat(64),
+      modelVersion: 'enc+head',
+      indexedAt: at.toISOString(),
+    });
+    // Points written before cards existed, or damaged ones, have none: readers use the row.
+    const { card: _card, ...older } = payload;
+    expect(cardOf(older)).toBeUndefined();
+    expect(cardOf({ ...payload, card: { title: 7 } })).toBeUndefined();
+    expect(cardOf(undefined)).toBeUndefined();
+  });
+
+  it('take the product page from attributes.url only when it is an http(s) URL', () => {
+    expect(productUrl({ url: 'https://shop.example/p?id=1' })).toBe('https://shop.example/p?id=1');
+    expect(productUrl({ url: 'http://shop.example/p' })).toBe('http://shop.example/p');
+    for (const url of ['javascript:alert(1)', '/relative', 'not a url', 42, `https://x.example/${'a'.repeat(2100)}`])
+      expect(productUrl({ url })).toBeNull();
+    expect(productUrl(undefined)).toBeNull();
   });
 });
 

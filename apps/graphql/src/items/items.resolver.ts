@@ -1,4 +1,5 @@
 import { isUuid } from '@catalens/contracts';
+import { productUrl } from '@catalens/indexing';
 import { ItemQueryRepository, type ApiKeyPrincipal, type StoredItem, Roles } from '@catalens/db';
 import { Inject, UseGuards } from '@nestjs/common';
 import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
@@ -23,6 +24,7 @@ export function toItem(item: StoredItem): Item {
     price: item.price,
     currency: item.currency,
     attributes: item.attributes,
+    url: productUrl(item.attributes),
     status: item.status as ItemStatus,
     failureReason: item.failureReason,
     duplicateOf: item.duplicateOfId,

@@ -1,7 +1,8 @@
 import { Roles } from '@catalens/db';
 import type { ApiKeyPrincipal } from '@catalens/db';
 import { UseGuards } from '@nestjs/common';
-import { Args, Query, Resolver } from '@nestjs/graphql';
+import { Args, Info, Query, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Principal } from '../auth/request-context';
 import { apiError } from '../common/api-errors';
@@ -9,6 +10,7 @@ import { toItem } from '../items/items.resolver';
 import { SearchImagesArgs, SimilarItemsArgs } from './dto/search.args';
 import { ScoredItem, SearchResult } from './models/search.models';
 import { normalizeFilter } from './search-filter';
+import { cardItem, hitDetail } from './hit-detail';
 import { QueryImagesService } from '../query-images/query-images.service';
 import { SearchService } from './search.service';
 import { TextSearchService } from './text-search.service';
@@ -47,6 +49,7 @@ export class SearchResolver {
   async similarItems(
     @Args() args: SimilarItemsArgs,
     @Principal() principal: ApiKeyPrincipal,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ScoredItem[]> {
     const given = [args.itemId, args.imageId, args.imageUrl].filter((a) => a != null).length;
     if (given !== 1)
@@ -66,8 +69,10 @@ export class SearchResolver {
       args.first,
       normalizeFilter(args.filter),
       args.minScore,
+      // A storefront card (title, price, thumbnail) is answered from the points: no row read.
+      hitDetail(info),
     );
-    return hits.map((h) => ({ item: toItem(h.item), score: h.score }));
+    return hits.map((h) => ({ item: 'card' in h ? cardItem(h.card) : toItem(h.item), score: h.score }));
   }
 
   @Query(() => SearchResult, { description: 'Items found by words: SEMANTIC, KEYWORD or HYBRID' })

@@ -1,6 +1,6 @@
 import { isUuid, pointId } from '@catalens/contracts';
 import { ItemQueryRepository, type ItemSearchFilter, type StoredItem } from '@catalens/db';
-import { VISUAL } from '@catalens/indexing';
+import { VISUAL, cardOf, type PayloadCard } from '@catalens/indexing';
 import {
   CollectionNotFoundError,
   VECTOR_STORE,
@@ -24,6 +24,16 @@ export interface Hit {
   /** The model version that indexed the point. */
   modelVersion: string;
 }
+
+/** A hit answered from the point's card alone (no row read). */
+export interface CardHit {
+  card: PayloadCard;
+  score: number;
+  modelVersion: string;
+}
+
+/** What the caller needs of each hit: whole rows, or cards when the query selects only card fields. */
+export type HitDetail = 'row' | 'card';
 
 /** Search over the serving alias, always filtered by the caller's tenant inside the store query. */
 @Injectable()
@@ -77,16 +87,17 @@ export class SearchService {
     first: number,
     filter: ItemSearchFilter,
     minScore: number | undefined,
-  ): Promise<Hit[]> {
+    detail: HitDetail = 'row',
+  ): Promise<Array<Hit | CardHit>> {
     checkPageSize(first, this.config.GRAPHQL_MAX_PAGE_SIZE);
     if ('itemId' in anchor) {
       const visual = await this.visualOf(tenantId, anchor.itemId);
-      return this.nearest(tenantId, visual, first, filter, minScore, anchor.itemId);
+      return this.nearest(tenantId, visual, first, filter, minScore, detail, anchor.itemId);
     }
     const { image } = anchor;
-    let hits: Hit[];
+    let hits: Array<Hit | CardHit>;
     try {
-      hits = await this.nearest(tenantId, image.vector, first, filter, minScore);
+      hits = await this.nearest(tenantId, image.vector, first, filter, minScore, detail);
     } catch (error) {
       if (!(error instanceof VectorStoreInputError)) throw error;
       throw this.otherModel(image.modelId, error.message);
@@ -130,8 +141,9 @@ export class SearchService {
     first: number,
     filter: ItemSearchFilter,
     minScore: number | undefined,
+    detail: HitDetail,
     excludeItemId?: string,
-  ): Promise<Hit[]> {
+  ): Promise<Array<Hit | CardHit>> {
     const points = await this.points({
       vector: VISUAL,
       query: visual,
@@ -140,6 +152,12 @@ export class SearchService {
       withPayload: true,
       ...(minScore !== undefined ? { scoreThreshold: minScore } : {}),
     });
+    if (detail === 'card') {
+      // Every point written since cards exist has one; one without (indexed earlier) means rows.
+      const cards = points.map((p) => cardOf(p.payload));
+      if (cards.every((c) => c !== undefined))
+        return cards.map((card, i) => ({ card, score: points[i]!.score, modelVersion: card.modelVersion }));
+    }
     return this.join(tenantId, points);
   }
 }

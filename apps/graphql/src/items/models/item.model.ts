@@ -39,6 +39,12 @@ export class Item {
   @Field(() => GraphQLJSONObject)
   attributes!: Record<string, unknown>;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'The product page: `attributes.url` when it is an absolute http(s) URL',
+  })
+  url!: string | null;
+
   @Field(() => ItemStatus)
   status!: ItemStatus;
 
