@@ -94,8 +94,18 @@ export async function startApp(name, env) {
   await new Promise((r) => probe.listen(0, '127.0.0.1', r));
   const port = probe.address().port;
   await new Promise((r) => probe.close(r));
-  const child = spawn(process.execPath, [join(repo, `apps/${name}/dist/main.js`)], {
-    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+  // e.g. BENCH_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the app under the load.
+  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(repo, `apps/${name}/dist/main.js`)], {
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      // As deployed (docker/Dockerfile): graphql-js and Express skip their development checks.
+      NODE_ENV: 'production',
+      ...env,
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   children.add(child);
