@@ -113,7 +113,10 @@ describeWithDataset(
     it('answers a card-only selection from the index, as the rows would, without reading item rows', async () => {
       const queries = async (): Promise<number> => {
         const text = await (await fetch(`${graphql.url}/metrics`)).text();
-        return [...text.matchAll(/^catalens_db_queries_total\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+        return [...text.matchAll(/^catalens_db_queries_total\{[^}]*\} (\d+)/gm)].reduce(
+          (n, m) => n + Number(m[1]),
+          0,
+        );
       };
       const CARD = 'id externalId title category price currency url thumbnailUrl';
       const similar = (fields: string) =>
@@ -136,7 +139,9 @@ describeWithDataset(
           score,
           item: { ...item, thumbnailUrl: String(thumbnailUrl).replace(/&exp=.*$/, '') },
         }));
-      expect(unexpiring(cards.data!.similarItems as Hit[])).toEqual(unexpiring(rows.data!.similarItems as Hit[]));
+      expect(unexpiring(cards.data!.similarItems as Hit[])).toEqual(
+        unexpiring(rows.data!.similarItems as Hit[]),
+      );
       expect(String((cards.data!.similarItems as Hit[])[0]!.item.thumbnailUrl)).toMatch(/&exp=\d+&sig=/);
       expect((cards.data!.similarItems as Hit[]).map((h) => h.item.title)).toContainEqual(
         expect.stringMatching(/^Catalog item \d+$/),

@@ -79,7 +79,11 @@ describe.each([
     const row = got.get(full.id)!;
     expect(row.createdAt.toISOString()).toBe('2026-01-31T23:59:59.123Z');
     expect(row.price).toBe(1234.5678);
-    expect(row.attributes).toEqual({ availability: 'in_stock', sizes: [36, 38], nested: { a: null, b: true } });
+    expect(row.attributes).toEqual({
+      availability: 'in_stock',
+      sizes: [36, 38],
+      nested: { a: null, b: true },
+    });
     expect(got.get(bare.id)!.attributes).toEqual({});
   });
 

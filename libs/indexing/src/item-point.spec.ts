@@ -53,9 +53,14 @@ describe('item points', () => {
     expect(payloadChanged(before, later)).toBe(false);
     expect(payloadChanged(before, itemPayload(envelope({ price: 39 }), ['dress'], 'v', at))).toBe(true);
     expect(payloadChanged(before, itemPayload(envelope(), ['dress', 'red'], 'v', at))).toBe(true);
-    expect(payloadChanged(before, itemPayload(envelope({ title: 'Blue dress' }), ['dress'], 'v', at))).toBe(true);
+    expect(payloadChanged(before, itemPayload(envelope({ title: 'Blue dress' }), ['dress'], 'v', at))).toBe(
+      true,
+    );
     // A store may return nested keys in another order (Qdrant sorts them).
-    const reordered = { ...before, card: { url: null, currency: null, category: ' Dresses ', title: 'Red dress' } };
+    const reordered = {
+      ...before,
+      card: { url: null, currency: null, category: ' Dresses ', title: 'Red dress' },
+    };
     expect(payloadChanged(reordered, later)).toBe(false);
   });
 
@@ -94,7 +99,13 @@ describe('item points', () => {
   it('take the product page from attributes.url only when it is an http(s) URL', () => {
     expect(productUrl({ url: 'https://shop.example/p?id=1' })).toBe('https://shop.example/p?id=1');
     expect(productUrl({ url: 'http://shop.example/p' })).toBe('http://shop.example/p');
-    for (const url of ['javascript:alert(1)', '/relative', 'not a url', 42, `https://x.example/${'a'.repeat(2100)}`])
+    for (const url of [
+      'javascript:alert(1)',
+      '/relative',
+      'not a url',
+      42,
+      `https://x.example/${'a'.repeat(2100)}`,
+    ])
       expect(productUrl({ url })).toBeNull();
     expect(productUrl(undefined)).toBeNull();
   });

@@ -40,18 +40,24 @@ describe('hitDetail', () => {
     expect(await detailOf('{ similarItems { item { id description } } }')).toBe('row');
     expect(await detailOf('{ similarItems { item { t: title s: status } } }')).toBe('row');
     expect(
-      await detailOf('{ similarItems { ...Hit } } fragment Hit on ScoredItem { item { ...Card status } } fragment Card on Item { title }'),
+      await detailOf(
+        '{ similarItems { ...Hit } } fragment Hit on ScoredItem { item { ...Card status } } fragment Card on Item { title }',
+      ),
     ).toBe('row');
-    expect(await detailOf('{ similarItems { ... on ScoredItem { item { ... on Item { description } } } } }')).toBe(
+    expect(
+      await detailOf('{ similarItems { ... on ScoredItem { item { ... on Item { description } } } } }'),
+    ).toBe('row');
+    // Two selections of one response key are merged by graphql-js, so are they here.
+    expect(await detailOf('{ similarItems { item { title } } similarItems { item { status } } }')).toBe(
       'row',
     );
-    // Two selections of one response key are merged by graphql-js, so are they here.
-    expect(await detailOf('{ similarItems { item { title } } similarItems { item { status } } }')).toBe('row');
   });
 
   it('follows fragments of card fields and @skip / @include with their variables', async () => {
     expect(
-      await detailOf('{ similarItems { ...Hit } } fragment Hit on ScoredItem { score item { ...Card } } fragment Card on Item { id title price }'),
+      await detailOf(
+        '{ similarItems { ...Hit } } fragment Hit on ScoredItem { score item { ...Card } } fragment Card on Item { id title price }',
+      ),
     ).toBe('card');
     const q = 'query($full: Boolean!) { similarItems { item { title description @include(if: $full) } } }';
     expect(await detailOf(q, { full: false })).toBe('card');
