@@ -79,6 +79,16 @@ describe('ingest over HTTP onto real Kafka and PostgreSQL', () => {
     return offsets.reduce((n, o) => n + Number(o.high), 0);
   };
 
+  /** What every ingest process of these tests runs with: this database, broker and topic. */
+  const ingestEnv = () => ({
+    DATABASE_URL: db.url,
+    KAFKA_BROKERS: kafkaBrokers().join(','),
+    API_KEY_PEPPER: TEST_PEPPER,
+    CATALENS_TOPIC_ITEMS: topic,
+    CATALENS_TOPIC_ITEMS_DLQ: `${topic}.dlq`,
+    KAFKA_TOPIC_PARTITIONS: '3',
+  });
+
   beforeAll(async () => {
     db = await freshDatabase('ingest');
     const seeded = await seedTenant(db.url, 'shop', [['ingest'], ['search']]);
@@ -87,12 +97,7 @@ describe('ingest over HTTP onto real Kafka and PostgreSQL', () => {
     await images.start();
     await admin.connect();
     app = await startApp('ingest', {
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: kafkaBrokers().join(','),
-      API_KEY_PEPPER: TEST_PEPPER,
-      CATALENS_TOPIC_ITEMS: topic,
-      CATALENS_TOPIC_ITEMS_DLQ: `${topic}.dlq`,
-      KAFKA_TOPIC_PARTITIONS: '3',
+      ...ingestEnv(),
       INGEST_FETCH_ALLOW_CIDRS: '127.0.0.1/32',
       INGEST_MAX_BODY_BYTES: String(8 * 1024 * 1024),
       INGEST_MAX_IMAGE_BYTES: String(2 * 1024 * 1024),
@@ -397,12 +402,7 @@ describe('ingest over HTTP onto real Kafka and PostgreSQL', () => {
     // goes (uncapped, it lets ~100 MB of dead lines pile up before a full GC), so RSS shows what is
     // kept, not when the collector ran.
     const lean = await startApp('ingest', {
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: kafkaBrokers().join(','),
-      API_KEY_PEPPER: TEST_PEPPER,
-      CATALENS_TOPIC_ITEMS: topic,
-      CATALENS_TOPIC_ITEMS_DLQ: `${topic}.dlq`,
-      KAFKA_TOPIC_PARTITIONS: '3',
+      ...ingestEnv(),
       NODE_OPTIONS: '--max-old-space-size=96',
     });
     const rss = () =>
