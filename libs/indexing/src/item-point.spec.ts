@@ -87,7 +87,6 @@ describe('item points', () => {
       price: 49.5,
       contentHash: 'a'.repeat(64),
       modelVersion: 'enc+head',
-      indexedAt: at.toISOString(),
     });
     // Points written before cards existed, or damaged ones, have none: readers use the row.
     const { card: _card, ...older } = payload;

@@ -85,7 +85,6 @@ export interface PayloadCard extends ItemCard {
   price: number | null;
   contentHash: string;
   modelVersion: string;
-  indexedAt: string;
 }
 
 const text = (v: unknown): v is string => typeof v === 'string';
@@ -105,8 +104,7 @@ export function cardOf(p: Payload | undefined): PayloadCard | undefined {
     !text(p.externalId) ||
     !(p.price === null || typeof p.price === 'number') ||
     !text(p.contentHash) ||
-    !text(p.modelVersion) ||
-    !text(p.indexedAt)
+    !text(p.modelVersion)
   )
     return undefined;
   return {
@@ -119,7 +117,6 @@ export function cardOf(p: Payload | undefined): PayloadCard | undefined {
     price: p.price,
     contentHash: p.contentHash,
     modelVersion: p.modelVersion,
-    indexedAt: p.indexedAt,
   };
 }
 

@@ -77,7 +77,6 @@ describe('cardItem', () => {
       price: 19.123456,
       contentHash: 'h',
       modelVersion: 'm',
-      indexedAt: '2026-12-02T00:00:00.000Z',
     });
     expect(item).toEqual({
       id: 'i',
