@@ -9,8 +9,8 @@ const CHILD = join(__dirname, 'support', 'upsert-until-killed.js');
 /**
  * Runs the writer until at least `minAcked` ids were acknowledged, then SIGKILLs it mid-stream.
  * `indexAfterWrites`: how often the writer's store starts a background index build (zvec's
- * optimize()); a kill during one can leave the collection read-only after recovery, which the
- * next writer's first write must repair (docs/decisions/0004).
+ * optimize()). A kill during one used to leave the collection read-only, or unopenable, for the
+ * next process (docs/decisions/0004); the store now restores the copy it takes before each build.
  */
 async function writeUntilKilled(
   directory: string,
@@ -75,9 +75,10 @@ describe('EmbeddedVectorStore survives SIGKILL', () => {
   it('keeps every upsert that returned, and takes writes again, when kills land during background index builds', async () => {
     const acked: string[] = [];
     for (let round = 0; round < 3; round++) {
-      // A build starts every 300 writes, so a kill can land inside one; on 2026-11-23 about one
-      // run in three then left the collection read-only (the next round's writer must repair it
-      // by writing; embedded-read-only-recovery.test.ts reaches that state deterministically).
+      // A build starts every 300 writes, so a kill can land inside one; before the store copied
+      // collections ahead of builds, about one run in three then left the collection read-only
+      // and, once in about five CI runs, unopenable (embedded-read-only-recovery and
+      // embedded-interrupted-build reach those states deterministically).
       acked.push(...(await writeUntilKilled(directory, 'building', 1_200 * (round + 1) - acked.length, 300)));
       const store = new EmbeddedVectorStore({ directory });
       try {
