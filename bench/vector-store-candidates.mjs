@@ -66,7 +66,12 @@ console.log('|---|---|---|---|---|');
 
 {
   const dir = mkdtempSync(join(tmpdir(), 'catalens-cand-'));
-  const store = new EmbeddedVectorStore({ directory: dir, indexAfterWrites: Number.MAX_SAFE_INTEGER });
+  // ef 128 as the other engine; the store's own default is 64 since 2026-12-02 (bench/ann-ef).
+  const store = new EmbeddedVectorStore({
+    directory: dir,
+    indexAfterWrites: Number.MAX_SAFE_INTEGER,
+    hnsw: { ef: 128 },
+  });
   await store.ensureCollection('cand', { vectors: { v: { size: D } }, payloadIndexes: {} });
   const t = performance.now();
   for (let i = 0; i < N; i += 1000) {

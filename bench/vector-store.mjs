@@ -2,7 +2,7 @@
 // bench/vector-store: the embedded store's ANN search next to an exhaustive scan of the same
 // collection, measured side by side in one run, per size and dimension.
 //
-//   npm run build && node bench/vector-store.mjs [--sizes 100000,1000000] [--dims 100,1280] [--queries 200]
+//   npm run build && node bench/vector-store.mjs [--sizes 100000,1000000] [--dims 100,1280] [--queries 200] [--ef 64]
 //
 // Data: clustered unit vectors (N/100 Gaussian clusters), generated batch by batch from a seeded
 // PRNG so the benchmark holds no copy of the data set; queries are perturbed cluster centres, not
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '100000,1000000' },
     dims: { type: 'string', default: '100,1280' },
     queries: { type: 'string', default: '200' },
+    ef: { type: 'string', default: '64' }, // the store's default search beam
     dir: { type: 'string', default: tmpdir() },
   },
 });
@@ -41,7 +42,11 @@ const du = (path) => Number(execFileSync('du', ['-sk', path]).toString().split('
 
 async function run(N, D) {
   const dir = mkdtempSync(join(values.dir, 'catalens-bench-vs-'));
-  const store = new EmbeddedVectorStore({ directory: dir, indexAfterWrites: Number.MAX_SAFE_INTEGER });
+  const store = new EmbeddedVectorStore({
+    directory: dir,
+    indexAfterWrites: Number.MAX_SAFE_INTEGER,
+    hnsw: { ef: Number(values.ef) },
+  });
   const name = `bench_${N}_${D}`;
   await store.ensureCollection(name, {
     vectors: { v: { size: D } },
@@ -133,7 +138,7 @@ console.log(
   `# bench/vector-store — ${new Date().toISOString().slice(0, 10)}, ${cpus().length}× ${cpus()[0]?.model.trim()}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`,
 );
 console.log(
-  `# ${Q} queries, top-${K}; ANN = HNSW (m 16, efConstruction 200, ef 128); exact = the same store's exhaustive scan; filtered = tenant filter (1 in ${TENANTS} points)\n`,
+  `# ${Q} queries, top-${K}; ANN = HNSW (m 16, efConstruction 200, ef ${values.ef}); exact = the same store's exhaustive scan; filtered = tenant filter (1 in ${TENANTS} points)\n`,
 );
 console.log(
   '| vectors × dim | build s (insert + index) | disk MiB | RSS MiB | ANN p50 / p99 ms | exact p50 / p99 ms | p99 ANN / exact | recall@10 | filtered ANN p99 ms | filtered exact p99 ms | filtered recall@10 |',

@@ -56,4 +56,9 @@ export const vectorStoreEnv = {
   VECTOR_STORE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Directory of the embedded store (single process: one app owns it). */
   VECTOR_STORE_DIR: z.string().min(1).default('./data/vectors'),
+  /**
+   * The embedded store's HNSW search beam: how many candidates a search keeps (at least the page
+   * asked for). Higher finds more of the exact neighbours and takes longer; bench/ann-ef measures it.
+   */
+  VECTOR_STORE_HNSW_EF: z.coerce.number().int().min(10).max(4096).default(64),
 };

@@ -12,6 +12,8 @@ export interface VectorStoreConfig {
   VECTOR_STORE_URL?: string | undefined;
   VECTOR_STORE_TOKEN?: string | undefined;
   VECTOR_STORE_DIR: string;
+  /** The embedded store's HNSW search beam (EmbeddedVectorStoreOptions.hnsw.ef). */
+  VECTOR_STORE_HNSW_EF?: number | undefined;
 }
 
 /**
@@ -36,5 +38,9 @@ export function createVectorStore(
       timeoutMs: 10_000,
     });
   }
-  return new EmbeddedVectorStore({ directory: config.VECTOR_STORE_DIR, warn: options.warn });
+  return new EmbeddedVectorStore({
+    directory: config.VECTOR_STORE_DIR,
+    ...(config.VECTOR_STORE_HNSW_EF ? { hnsw: { ef: config.VECTOR_STORE_HNSW_EF } } : {}),
+    warn: options.warn,
+  });
 }

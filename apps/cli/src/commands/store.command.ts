@@ -9,6 +9,7 @@ const loadStoreConfig = (source: NodeJS.ProcessEnv = process.env) =>
     z.object({
       VECTOR_STORE_DIR: vectorStoreEnv.VECTOR_STORE_DIR,
       VECTOR_STORE_TOKEN: vectorStoreEnv.VECTOR_STORE_TOKEN,
+      VECTOR_STORE_HNSW_EF: vectorStoreEnv.VECTOR_STORE_HNSW_EF,
     }),
     source,
     { prefix: '\0' },
@@ -37,7 +38,10 @@ export function registerStoreCommands(program: Command): void {
         throw new CliUsageError(
           `--host ${options.host} exposes the store: set VECTOR_STORE_TOKEN (16+ characters)`,
         );
-      const embedded = new EmbeddedVectorStore({ directory: options.dir ?? config.VECTOR_STORE_DIR });
+      const embedded = new EmbeddedVectorStore({
+        directory: options.dir ?? config.VECTOR_STORE_DIR,
+        hnsw: { ef: config.VECTOR_STORE_HNSW_EF },
+      });
       const running = await serveVectorStore(embedded, {
         port,
         host: options.host,
