@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { vectorStoreEnv } from './common-env';
 import { ConfigError, env, loadConfig } from './load-config';
 
 const schema = z.object({
@@ -44,6 +45,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig(schema, { DATABASE_URL: 'postgresql://h/db', CATALENS_PROT: '1' })).toThrow(
       /CATALENS_PROT: unknown variable/,
     );
+  });
+
+  it("bounds the embedded store's HNSW search beam and defaults it to 64", () => {
+    const ef = z.object({ VECTOR_STORE_HNSW_EF: vectorStoreEnv.VECTOR_STORE_HNSW_EF });
+    expect(loadConfig(ef, {})).toEqual({ VECTOR_STORE_HNSW_EF: 64 });
+    expect(loadConfig(ef, { VECTOR_STORE_HNSW_EF: '128' })).toEqual({ VECTOR_STORE_HNSW_EF: 128 });
+    expect(() => loadConfig(ef, { VECTOR_STORE_HNSW_EF: '4' })).toThrow(/VECTOR_STORE_HNSW_EF got 4/);
+    expect(() => loadConfig(ef, { VECTOR_STORE_HNSW_EF: 'wide' })).toThrow(/VECTOR_STORE_HNSW_EF got wide/);
   });
 
   it('rejects a malformed broker list', () => {
