@@ -4,7 +4,7 @@
 // made directly, over 100,000 indexed items; recall@10 of both against the store's exact scan.
 // Twice: selecting card fields (answered from the points) and with a row field (Postgres join).
 //
-//   npm run build && node bench/graphql.mjs [--items 100000] [--queries 300] [--visual 1280]
+//   npm run build && node bench/graphql.mjs [--items 100000] [--queries 300] [--visual 1280] [--ef 64]
 //
 // Data: item rows written straight to Postgres (status indexed) and their points straight to the
 // embedded store (payloads as the embedder writes them, card included): clustered unit vectors
@@ -35,6 +35,7 @@ const { values } = parseArgs({
     queries: { type: 'string', default: '300' },
     visual: { type: 'string', default: '1280' },
     dir: { type: 'string', default: tmpdir() },
+    ef: { type: 'string', default: '64' }, // HNSW search beam, store and app alike (the default)
   },
 });
 const N = Number(values.items);
@@ -90,7 +91,11 @@ try {
   const tRows = performance.now();
   log(`${N} item rows in ${fmt((tRows - t0) / 1000, 1)} s`);
 
-  const store = new EmbeddedVectorStore({ directory: storeDir, indexAfterWrites: Number.MAX_SAFE_INTEGER });
+  const store = new EmbeddedVectorStore({
+    directory: storeDir,
+    indexAfterWrites: Number.MAX_SAFE_INTEGER,
+    hnsw: { ef: Number(values.ef) },
+  });
   await store.ensureCollection(collection, itemCollectionSpec({ visual: DV, semantic: DS }));
   await store.createAlias(alias, collection);
   const C = Math.max(10, Math.round(N / 100));
@@ -169,6 +174,7 @@ try {
     API_KEY_PEPPER: db.pepper,
     VECTOR_STORE_DIR: storeDir,
     CATALENS_COLLECTION: alias,
+    VECTOR_STORE_HNSW_EF: values.ef,
   });
   const QUERY =
     'query($id: ID!) { similarItems(itemId: $id, first: 10) { score item { id title category } } }';
@@ -209,7 +215,9 @@ try {
   const row = (name, r) =>
     `| ${name} | ${fmt(pct(r.lat, 0.5))} | ${fmt(pct(r.lat, 0.99))} | ${fmt(recall(r.results), 3)} |`;
   console.log(`\nbench/graphql — ${new Date().toISOString().slice(0, 10)}, ${machine()}`);
-  console.log(`${N} items, visual ${DV}-d + semantic ${DS}-d, ${Q} similarItems anchors, top ${K}\n`);
+  console.log(
+    `${N} items, visual ${DV}-d + semantic ${DS}-d, ${Q} similarItems anchors, top ${K}, HNSW ef ${values.ef}\n`,
+  );
   console.log('| path | p50 ms | p99 ms | recall@10 vs exact |');
   console.log('|---|---|---|---|');
   console.log(row('direct store: retrieve + exact search', exact));

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedVectorStore, VectorStoreUnavailableError } from '../src';
@@ -13,6 +13,12 @@ import { EmbeddedVectorStore, VectorStoreUnavailableError } from '../src';
  */
 const CHILD = join(__dirname, 'support', 'kill-during-index-build.js');
 const SPEC = { vectors: { v: { size: 16 } }, payloadIndexes: { tenantId: 'keyword' as const } };
+const points = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    vectors: { v: Array.from({ length: 16 }, (__, d) => Math.cos(i + d)) },
+    payload: { tenantId: 'a' },
+  }));
 
 async function writeBuildAndKill(directory: string, before: number, during: number): Promise<string[]> {
   const child = spawn(process.execPath, [CHILD, directory, 'c', String(before), String(during)], {
@@ -100,17 +106,31 @@ describe('EmbeddedVectorStore after a kill during an index build', () => {
     }
   }, 60_000);
 
+  it('completes a rebuild that a kill cut between its two renames, and removes what else was left half done', async () => {
+    const store = new EmbeddedVectorStore({ directory });
+    await store.ensureCollection('c', SPEC);
+    await store.upsert('c', points(30));
+    await store.close();
+    // The rebuilt collection was complete and closed; the live one had been moved aside.
+    renameSync(join(collectionDir(), 'zvec'), join(collectionDir(), 'zvec.rebuild'));
+    mkdirSync(join(collectionDir(), 'zvec.broken-1'));
+    mkdirSync(join(collectionDir(), 'zvec.before-index-build.partial'));
+    mkdirSync(join(collectionDir(), 'zvec.discarded-1-2')); // a copy whose deletion a kill cut short
+
+    const reopened = new EmbeddedVectorStore({ directory, warn });
+    try {
+      expect(await reopened.count('c', { must: [{ key: 'tenantId', match: 'a' }] })).toBe(30);
+      expect(warnings.join('\n')).toMatch(/"c" was left between a rebuild's renames; completing it/);
+      expect(readdirSync(collectionDir()).sort()).toEqual(['journal.log', 'spec.json', 'zvec']);
+    } finally {
+      await reopened.close();
+    }
+  });
+
   it('says which collection cannot be opened, and what to do, when zvec refuses its files and no copy exists', async () => {
     const store = new EmbeddedVectorStore({ directory });
     await store.ensureCollection('c', SPEC);
-    await store.upsert(
-      'c',
-      Array.from({ length: 50 }, (_, i) => ({
-        id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-        vectors: { v: Array.from({ length: 16 }, (__, d) => Math.cos(i + d)) },
-        payload: { tenantId: 'a' },
-      })),
-    );
+    await store.upsert('c', points(50));
     await store.close();
     expect(damageScalarIndexes(join(collectionDir(), 'zvec'))).toBeGreaterThan(0);
 

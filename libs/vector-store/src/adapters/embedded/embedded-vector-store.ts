@@ -96,6 +96,21 @@ const JOURNAL_FILE = 'journal.log';
 const LIVE = 'zvec';
 const SNAPSHOT = 'zvec.before-index-build';
 const SNAPSHOT_PARTIAL = `${SNAPSHOT}.partial`;
+/** A rebuilt collection, complete once closed, before it takes the live one's place. */
+const REBUILT = 'zvec.rebuild';
+
+/**
+ * Removes a directory so that no kill leaves half of it under its name: it is renamed first (one
+ * atomic step), then deleted; an open removes what a kill left under the discarded name.
+ */
+function discard(dir: string, name: string): void {
+  const path = join(dir, name);
+  if (!existsSync(path)) return;
+  const trash = join(dir, `${LIVE}.discarded-${Date.now()}-${process.pid}`);
+  renameSync(path, trash);
+  syncPath(dir);
+  rmSync(trash, { recursive: true, force: true });
+}
 
 const column = (key: string): string => `f_${key}`;
 const bucketOf = (id: string): number => parseInt(id.slice(0, 2), 16);
@@ -473,7 +488,7 @@ export class EmbeddedVectorStore implements VectorStore {
    */
   private rebuild(c: OpenCollection, pending: readonly JournalOp[], why: string): void {
     this.warn(`embedded store: rebuilding "${c.name}" after recovery (${why})`);
-    const fresh = join(c.dir, 'zvec.rebuild');
+    const fresh = join(c.dir, REBUILT);
     rmSync(fresh, { recursive: true, force: true });
     const target: OpenCollection = { ...c, zvec: ZVecCreateAndOpen(fresh, this.schema(c.spec)) };
     for (let b = 0; b < BUCKETS; b++) {
@@ -493,7 +508,7 @@ export class EmbeddedVectorStore implements VectorStore {
     if (refused) throw new VectorStoreUnavailableError(`rebuilding "${c.name}" failed: ${refused}`);
     target.zvec.closeSync();
     c.zvec.closeSync();
-    const broken = join(c.dir, `zvec.broken-${Date.now()}`);
+    const broken = join(c.dir, `${LIVE}.broken-${Date.now()}`);
     renameSync(join(c.dir, LIVE), broken);
     renameSync(fresh, join(c.dir, LIVE));
     syncPath(c.dir);
@@ -527,11 +542,7 @@ export class EmbeddedVectorStore implements VectorStore {
    * index build goes first: restoring it needs the journal of every write since.
    */
   private emptyJournal(c: OpenCollection): void {
-    const snapshot = join(c.dir, SNAPSHOT);
-    if (existsSync(snapshot)) {
-      rmSync(snapshot, { recursive: true, force: true });
-      syncPath(c.dir);
-    }
+    discard(c.dir, SNAPSHOT); // a half-deleted copy would be restored as if whole
     c.journal.reset();
   }
 
@@ -571,7 +582,7 @@ export class EmbeddedVectorStore implements VectorStore {
     try {
       rmSync(partial, { recursive: true, force: true });
       cpSync(live, partial, { recursive: true });
-      rmSync(snapshot, { recursive: true, force: true });
+      discard(c.dir, SNAPSHOT);
       renameSync(partial, snapshot);
       syncPath(c.dir);
       c.journal.reset(); // zvec persisted everything at close, and the copy holds it
@@ -584,26 +595,32 @@ export class EmbeddedVectorStore implements VectorStore {
   }
 
   /**
-   * At open: a process that ended during an index build left the copy taken before it. The copy
-   * replaces whatever the build left (the journal, replayed next, holds every write since), and
-   * the index is built again on a later write. Returns whether it did.
+   * At open, finishes or undoes what a process that ended mid-way left in the collection's
+   * directory. A rebuild killed between its two renames left no live directory and a complete
+   * rebuilt one, which takes its place. A copy taken before an index build means the build never
+   * finished: the copy replaces whatever the build left (the journal, replayed next, holds every
+   * write since), and the index is built again on a later write. Other leftovers are removed.
    */
-  private restoreSnapshot(name: string, dir: string): boolean {
-    rmSync(join(dir, SNAPSHOT_PARTIAL), { recursive: true, force: true }); // a copy cut short: no build began
-    for (const leftover of readdirSync(dir).filter((f) => f.startsWith(`${LIVE}.interrupted-`)))
-      rmSync(join(dir, leftover), { recursive: true, force: true });
+  private recoverDirectories(name: string, dir: string): void {
+    const live = join(dir, LIVE);
+    if (!existsSync(live) && existsSync(join(dir, REBUILT))) {
+      this.warn(`embedded store: "${name}" was left between a rebuild's renames; completing it`);
+      renameSync(join(dir, REBUILT), live);
+      syncPath(dir);
+    }
+    const leftovers = [SNAPSHOT_PARTIAL, REBUILT]; // a copy or a rebuild cut short
+    for (const f of readdirSync(dir)) if (/^zvec\.(interrupted|broken|discarded)-/.test(f)) leftovers.push(f);
+    for (const f of leftovers) rmSync(join(dir, f), { recursive: true, force: true });
     const snapshot = join(dir, SNAPSHOT);
-    if (!existsSync(snapshot)) return false;
+    if (!existsSync(snapshot)) return;
     this.warn(
       `embedded store: "${name}" was left in the middle of an index build; restoring the copy taken before it and replaying the writes journaled since`,
     );
-    const live = join(dir, LIVE);
     const aside = join(dir, `${LIVE}.interrupted-${Date.now()}`);
     if (existsSync(live)) renameSync(live, aside);
     renameSync(snapshot, live);
     syncPath(dir);
     rmSync(aside, { recursive: true, force: true });
-    return true;
   }
 
   private openZvec(name: string, dir: string): ZVecCollection {
@@ -649,7 +666,7 @@ export class EmbeddedVectorStore implements VectorStore {
     if (cached) return cached;
     const dir = join(this.collectionsDir, name);
     const spec = JSON.parse(readFileSync(join(dir, 'spec.json'), 'utf8')) as CollectionSpec;
-    this.restoreSnapshot(name, dir);
+    this.recoverDirectories(name, dir);
     const opened = this.wrap(name, dir, spec, this.openZvec(name, dir));
     // Writes that returned before the last process ended, whether or not zvec kept them.
     const pending = WriteJournal.read(join(dir, JOURNAL_FILE));
