@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { BAD_INPUT_CORPUS, type CorpusContext, type CorpusRequest } from '../fixtures/bad-inputs/corpus';
-import { type AppProcess, startApp } from '../support/app-process';
+import { type AppProcess, ingestEnv, startApp } from '../support/app-process';
 import { type TestDatabase, freshDatabase } from '../support/databases';
 import { TestImageServer } from '../support/image-server';
-import { kafkaBrokers, uniqueName } from '../support/services';
-import { TEST_PEPPER, seedTenant } from '../support/tenants';
+import { uniqueName } from '../support/services';
+import { seedTenant } from '../support/tenants';
 
 jest.setTimeout(120_000);
 
@@ -59,11 +59,7 @@ describe(`ingest bad-input corpus (${BAD_INPUT_CORPUS.length} cases)`, () => {
     key = (await seedTenant(db.url, 'corpus', [['ingest']])).keys[0]!;
     const topic = uniqueName('test.corpus');
     app = await startApp('ingest', {
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: kafkaBrokers().join(','),
-      API_KEY_PEPPER: TEST_PEPPER,
-      CATALENS_TOPIC_ITEMS: topic,
-      CATALENS_TOPIC_ITEMS_DLQ: `${topic}.dlq`,
+      ...ingestEnv({ databaseUrl: db.url, topic }),
       INGEST_FETCH_ALLOW_CIDRS: '127.0.0.3/32',
       INGEST_MAX_IMAGE_BYTES: String(MAX_IMAGE_BYTES),
       INGEST_MAX_BODY_BYTES: String(MAX_BODY_BYTES),

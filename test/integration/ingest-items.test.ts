@@ -5,12 +5,12 @@ import { Client } from 'pg';
 import sharp from 'sharp';
 import { decodeItemEnvelope } from '@catalens/contracts';
 import { animatedGif, gradientImage, pngPixelBomb } from '../fixtures/images';
-import { type AppProcess, startApp } from '../support/app-process';
+import { type AppProcess, ingestEnv, startApp } from '../support/app-process';
 import { type TestDatabase, freshDatabase } from '../support/databases';
 import { datasetDir, readLabels } from '../support/datasets';
 import { TestImageServer } from '../support/image-server';
 import { kafkaBrokers, privateBroker, uniqueName, waitFor } from '../support/services';
-import { TEST_PEPPER, seedTenant } from '../support/tenants';
+import { seedTenant } from '../support/tenants';
 
 jest.setTimeout(240_000);
 
@@ -80,14 +80,7 @@ describe('ingest over HTTP onto real Kafka and PostgreSQL', () => {
   };
 
   /** What every ingest process of these tests runs with: this database, broker and topic. */
-  const ingestEnv = () => ({
-    DATABASE_URL: db.url,
-    KAFKA_BROKERS: kafkaBrokers().join(','),
-    API_KEY_PEPPER: TEST_PEPPER,
-    CATALENS_TOPIC_ITEMS: topic,
-    CATALENS_TOPIC_ITEMS_DLQ: `${topic}.dlq`,
-    KAFKA_TOPIC_PARTITIONS: '3',
-  });
+  const env = () => ({ ...ingestEnv({ databaseUrl: db.url, topic }), KAFKA_TOPIC_PARTITIONS: '3' });
 
   beforeAll(async () => {
     db = await freshDatabase('ingest');
@@ -97,7 +90,7 @@ describe('ingest over HTTP onto real Kafka and PostgreSQL', () => {
     await images.start();
     await admin.connect();
     app = await startApp('ingest', {
-      ...ingestEnv(),
+      ...env(),
       INGEST_FETCH_ALLOW_CIDRS: '127.0.0.1/32',
       INGEST_MAX_BODY_BYTES: String(8 * 1024 * 1024),
       INGEST_MAX_IMAGE_BYTES: String(2 * 1024 * 1024),
@@ -402,7 +395,7 @@ describe('ingest over HTTP onto real Kafka and PostgreSQL', () => {
     // goes (uncapped, it lets ~100 MB of dead lines pile up before a full GC), so RSS shows what is
     // kept, not when the collector ran.
     const lean = await startApp('ingest', {
-      ...ingestEnv(),
+      ...env(),
       NODE_OPTIONS: '--max-old-space-size=96',
     });
     const rss = () =>
@@ -609,11 +602,7 @@ describe('ingest when Kafka is down', () => {
     const key = (await seedTenant(db.url, 'shop', [['ingest']])).keys[0]!;
     const topic = uniqueName('test.outage');
     const app = await startApp('ingest', {
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: `127.0.0.1:${port}`,
-      API_KEY_PEPPER: TEST_PEPPER,
-      CATALENS_TOPIC_ITEMS: topic,
-      CATALENS_TOPIC_ITEMS_DLQ: `${topic}.dlq`,
+      ...ingestEnv({ databaseUrl: db.url, topic, brokers: `127.0.0.1:${port}` }),
       KAFKA_PUBLISH_TIMEOUT_MS: '3000',
     });
     const body = JSON.stringify({

@@ -3,7 +3,8 @@ import { createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { REPO_ROOT, waitFor } from './services';
+import { REPO_ROOT, kafkaBrokers, waitFor } from './services';
+import { TEST_PEPPER } from './tenants';
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -11,6 +12,21 @@ export async function freePort(): Promise<number> {
   const port = (server.address() as { port: number }).port;
   await new Promise((r) => server.close(r));
   return port;
+}
+
+/** What an ingest of these tests runs with: its database, broker (default the shared one) and topic. */
+export function ingestEnv(options: {
+  databaseUrl: string;
+  topic: string;
+  brokers?: string;
+}): Record<string, string> {
+  return {
+    DATABASE_URL: options.databaseUrl,
+    KAFKA_BROKERS: options.brokers ?? kafkaBrokers().join(','),
+    API_KEY_PEPPER: TEST_PEPPER,
+    CATALENS_TOPIC_ITEMS: options.topic,
+    CATALENS_TOPIC_ITEMS_DLQ: `${options.topic}.dlq`,
+  };
 }
 
 export interface AppProcess {
