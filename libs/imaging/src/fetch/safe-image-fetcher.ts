@@ -8,7 +8,7 @@ import {
   retry,
   type BulkheadPolicy,
 } from 'cockatiel';
-import { Agent, errors as undiciErrors, request } from 'undici';
+import { Agent, buildConnector, errors as undiciErrors, request } from 'undici';
 import { AddressPolicy, isIpLiteral } from './address-policy';
 import { ImageFetchError } from './fetch-errors';
 
@@ -65,7 +65,9 @@ export class SafeImageFetcher {
     this.options = { ...DEFAULT_FETCH_POLICY, ...options };
     this.policy = new AddressPolicy(this.options.allowCidrs);
     this.agent = new Agent({
-      connect: { timeout: this.options.connectTimeoutMs, lookup: this.guardedLookup },
+      connect: this.guardedConnector(
+        buildConnector({ timeout: this.options.connectTimeoutMs, lookup: this.guardedLookup }),
+      ),
       headersTimeout: this.options.readTimeoutMs,
       bodyTimeout: this.options.readTimeoutMs,
       connections: this.options.perHostConcurrency,
@@ -95,6 +97,28 @@ export class SafeImageFetcher {
       callback(null, first.address, first.family);
     });
   };
+
+  /**
+   * The last line: whatever the URL and the resolver said, the peer a socket is actually connected
+   * to is judged too, before a single request byte is written to it.
+   */
+  private guardedConnector(connect: buildConnector.connector): buildConnector.connector {
+    return (options, callback) =>
+      connect(options, (error, socket) => {
+        if (error || !socket) return callback(error ?? new Error('no socket'), null);
+        const peer = socket.remoteAddress ?? '';
+        const range = this.policy.forbiddenRange(peer);
+        if (!range) return callback(null, socket);
+        socket.destroy();
+        callback(
+          new ImageFetchError(
+            'URL_ADDRESS_FORBIDDEN',
+            `${options.hostname} connected to ${peer} (${range}); image URLs must point to public addresses`,
+          ),
+          null,
+        );
+      });
+  }
 
   private hostBulkhead(host: string): BulkheadPolicy {
     let policy = this.perHost.get(host);
@@ -136,7 +160,7 @@ export class SafeImageFetcher {
       if (range)
         throw new ImageFetchError(
           'URL_ADDRESS_FORBIDDEN',
-          `${host} is a ${range} address; image URLs must point to public addresses`,
+          `${host} is not a public address (${range}); image URLs must point to public addresses`,
         );
     }
     return url;
