@@ -7,7 +7,6 @@ import {
 } from '../../errors';
 import { validateFilter, type Filter } from '../../filter/filter';
 import {
-  specDifference,
   validateIds,
   validateName,
   validatePoints,
@@ -19,7 +18,6 @@ import type {
   CollectionSpec,
   DeleteSelector,
   Payload,
-  PayloadFieldType,
   PointInput,
   ScoredPoint,
   ScrollPage,
@@ -29,6 +27,13 @@ import type {
   UpsertOptions,
   VectorStore,
 } from '../../vector-store.port';
+import {
+  QDRANT_INDEX_TYPES,
+  missingIndexes,
+  shapeDifference,
+  specFromInfo,
+  type QdrantCollectionInfo,
+} from './qdrant-collection-shape';
 import { toQdrantFilter } from './qdrant-filter';
 
 // The client ships a CommonJS build, but its type declarations sit in an ES-module package, which
@@ -51,13 +56,15 @@ export interface QdrantVectorStoreOptions {
   upsertBatchSize?: number;
 }
 
-const QDRANT_TYPES: Record<PayloadFieldType, 'keyword' | 'float' | 'integer' | 'bool'> = {
-  keyword: 'keyword',
-  'keyword[]': 'keyword', // Qdrant indexes every element of a list with the element's type
-  float: 'float',
-  integer: 'integer',
-  bool: 'bool',
-};
+/**
+ * Qdrant keeps only results scoring strictly above `score_threshold` (a point scoring exactly the
+ * threshold, even 1.0, is dropped), while the contract's cut is inclusive. So the adapter asks for
+ * a little less and cuts exactly here. Results arrive ranked, so whatever the slack lets in sits
+ * at the tail, behind every point that qualifies, and dropping it leaves exactly the points with
+ * score >= threshold, up to the limit. The slack is far above float32 rounding of cosine scores
+ * (about 6e-8 near 1) and far below any threshold anyone tunes.
+ */
+const SCORE_THRESHOLD_SLACK = 1e-5;
 
 interface HttpFailure {
   status?: number;
@@ -112,18 +119,18 @@ export class QdrantVectorStore implements VectorStore {
         if ((error as HttpFailure).status !== 409) throw error;
       });
     }
-    const existing = await this.readSpec(name);
-    const missing = Object.entries(valid.payloadIndexes).filter(([key]) => !existing.payloadIndexes[key]);
-    for (const [key, type] of missing) {
+    const info = await this.readInfo(name);
+    const difference = shapeDifference(info, valid);
+    if (difference) throw new CollectionMismatchError(name, difference);
+    for (const [key, type] of missingIndexes(info, valid)) {
       const schema =
-        key === valid.tenantKey ? { type: 'keyword' as const, is_tenant: true } : QDRANT_TYPES[type];
+        key === valid.tenantKey ? { type: 'keyword' as const, is_tenant: true } : QDRANT_INDEX_TYPES[type];
+      // Creating an index that exists with the same schema is a no-op in Qdrant, so two replicas
+      // ensuring the same collection at once both succeed.
       await this.call(`index payload field "${key}" of "${name}"`, () =>
         this.client.createPayloadIndex(name, { field_name: key, field_schema: schema, wait: true }),
       );
-      existing.payloadIndexes[key] = type;
     }
-    const difference = specDifference(comparable(existing), comparable(valid));
-    if (difference) throw new CollectionMismatchError(name, difference);
     this.specs.set(name, valid);
   }
 
@@ -211,11 +218,14 @@ export class QdrantVectorStore implements VectorStore {
         offset: q.offset,
         with_payload: q.withPayload,
         ...(q.filter ? { filter: toQdrantFilter(q.filter) } : {}),
-        ...(q.scoreThreshold !== undefined ? { score_threshold: q.scoreThreshold } : {}),
+        ...(q.scoreThreshold !== undefined
+          ? { score_threshold: q.scoreThreshold - SCORE_THRESHOLD_SLACK }
+          : {}),
         ...(q.exact ? { params: { exact: true } } : {}),
       }),
     );
-    return points.map((p) => ({
+    const kept = q.scoreThreshold === undefined ? points : points.filter((p) => p.score >= q.scoreThreshold!);
+    return kept.map((p) => ({
       id: String(p.id),
       score: p.score,
       ...(q.withPayload ? { payload: p.payload ?? {} } : {}),
@@ -326,23 +336,12 @@ export class QdrantVectorStore implements VectorStore {
     return spec;
   }
 
-  /** Rebuilds a spec from Qdrant's collection info (list-valued keyword fields read as `keyword`). */
   private async readSpec(name: string): Promise<CollectionSpec> {
-    const info = await this.call(`read collection "${name}"`, () => this.client.getCollection(name));
-    const vectors = info.config.params.vectors as
-      Record<string, { size: number; distance: string }> | undefined;
-    const spec: CollectionSpec = { vectors: {}, payloadIndexes: {} };
-    for (const [k, v] of Object.entries(vectors ?? {})) {
-      if (typeof v?.size === 'number') spec.vectors[k] = { size: v.size };
-    }
-    for (const [key, index] of Object.entries(info.payload_schema)) {
-      const type = index?.data_type;
-      if (type === 'keyword' || type === 'float' || type === 'integer' || type === 'bool')
-        spec.payloadIndexes[key] = type;
-      const params = index?.params as { is_tenant?: boolean } | undefined;
-      if (params?.is_tenant) spec.tenantKey = key;
-    }
-    return spec;
+    return specFromInfo(await this.readInfo(name));
+  }
+
+  private async readInfo(name: string): Promise<QdrantCollectionInfo> {
+    return this.call(`read collection "${name}"`, () => this.client.getCollection(name));
   }
 
   private async call<T>(what: string, operation: () => Promise<T>): Promise<T> {
@@ -367,16 +366,6 @@ export class QdrantVectorStore implements VectorStore {
       });
     }
   }
-}
-
-/** keyword[] and keyword are one type to Qdrant, so shapes compare without the distinction. */
-function comparable(spec: CollectionSpec): CollectionSpec {
-  return {
-    ...spec,
-    payloadIndexes: Object.fromEntries(
-      Object.entries(spec.payloadIndexes).map(([k, t]) => [k, t === 'keyword[]' ? 'keyword' : t]),
-    ),
-  };
 }
 
 function toStoredPoint(
