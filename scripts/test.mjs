@@ -4,7 +4,8 @@
 //   2. lint (ESLint + Prettier)
 //   3. unit tests (Jest project "unit")
 //   4. provision and start the real services: Apache Kafka (KRaft, jars from Maven Central) and
-//      PostgreSQL (Debian package) through scripts/kafka.sh and scripts/postgres.sh
+//      PostgreSQL (Debian package) through scripts/kafka.sh and scripts/postgres.sh, Qdrant (the
+//      binary in shared/bin beside the checkout, or QDRANT_URL) through scripts/qdrant.sh,
 //      and Chromium (Debian package, scripts/chromium.sh) for the browser tests, helm and
 //      kubeconform (built from the Go module proxy, scripts/k8s-tools.sh) for the chart checks;
 //      without them those tests skip with the reason printed
@@ -71,6 +72,61 @@ function runJest(title, project, extraArgs = [], options = {}) {
 
 runJest('unit tests', 'unit');
 
+/**
+ * Starts Qdrant for the contract suite (or checks QDRANT_URL) and returns the suite's env:
+ * QDRANT_URL when it is up, QDRANT_UNAVAILABLE with scripts/qdrant.sh's reason when not.
+ */
+function startQdrant() {
+  const script = join(repo, 'scripts/qdrant.sh');
+  const wasUp =
+    Boolean(process.env.QDRANT_URL) ||
+    spawnSync('bash', [script, 'status'], { stdio: 'ignore' }).status === 0;
+  process.stdout.write(`\n▶ start qdrant [${since()}]\n`);
+  const up = spawnSync('bash', [script, 'up'], {
+    cwd: repo,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  process.stderr.write(up.stderr ?? '');
+  if (up.status === 0) {
+    if (!wasUp && process.env.KEEP_SERVICES !== '1') stopAfter.push(script);
+    process.stdout.write(`qdrant: ${up.stdout.trim()}\n`);
+    return { QDRANT_URL: up.stdout.trim() };
+  }
+  // The script's last own line says why (a failed start prints the server's log after it).
+  const said = (up.stderr ?? '').split('\n').filter((line) => line.startsWith('qdrant.sh: '));
+  const reason = said.at(-1)?.slice('qdrant.sh: '.length) ?? `scripts/qdrant.sh up exited ${up.status}`;
+  process.stdout.write(`qdrant: unavailable, the Qdrant suites will be skipped: ${reason}\n`);
+  return { QDRANT_UNAVAILABLE: reason };
+}
+
+/** Prints how many tests of the Qdrant contract suite ran, from the integration JSON report. */
+function reportQdrant(file) {
+  const suite = 'libs/vector-store/test/qdrant.test.ts';
+  let results;
+  try {
+    results = JSON.parse(readFileSync(file, 'utf8')).testResults ?? [];
+  } catch {
+    process.stdout.write(`\nqdrant: no integration report at ${file}\n`);
+    return;
+  }
+  const found = results.find((r) => r.name.endsWith(suite));
+  if (!found) {
+    process.stdout.write(`\nqdrant: not run (${suite} was not in this integration run)\n`);
+    return;
+  }
+  const n = { passed: 0, failed: 0, skipped: 0 };
+  for (const a of found.assertionResults ?? []) {
+    if (a.status === 'passed') n.passed += 1;
+    else if (a.status === 'failed') n.failed += 1;
+    else n.skipped += 1; // pending, skipped, todo, disabled
+  }
+  if (found.status === 'failed' && n.failed === 0) n.failed += 1; // the file itself did not load
+  process.stdout.write(
+    `\nqdrant: ${n.passed} passed, ${n.failed} failed, ${n.skipped} skipped (file ${suite})\n`,
+  );
+}
+
 const stopAfter = [];
 if (!unitOnly) {
   for (const service of ['kafka', 'postgres']) {
@@ -79,6 +135,7 @@ if (!unitOnly) {
     mustRun(`start ${service}`, 'bash', [script, 'up']);
     if (!wasUp && process.env.KEEP_SERVICES !== '1') stopAfter.push(script);
   }
+  const qdrantEnv = startQdrant();
   const chromium = spawnSync('bash', [join(repo, 'scripts/chromium.sh'), 'ensure'], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -113,10 +170,11 @@ if (!unitOnly) {
     'integration',
     ['--runInBand', ...jestArgs],
     {
-      env: { ...process.env, ...browserEnv, ...k8sEnv },
+      env: { ...process.env, ...browserEnv, ...k8sEnv, ...qdrantEnv },
     },
   );
   for (const script of stopAfter) spawnSync('bash', [script, 'down'], { stdio: 'inherit' });
+  reportQdrant(join(reports, 'integration.json'));
 }
 
 process.stdout.write(`\nfinished in ${since()}\n`);
