@@ -74,7 +74,7 @@ export class PipelineHarness {
   }
 
   /** `storeServer`: serve the store from its own process, so several embedders (and the test) share it. */
-  async start(options: { storeServer?: boolean } = {}): Promise<this> {
+  async start(options: { storeServer?: boolean; ingestEnv?: Record<string, string> } = {}): Promise<this> {
     if (options.storeServer) this.storeServer = await startStoreServer(this.storeDir);
     this.db = await freshDatabase('pipeline');
     const seeded = await seedTenant(this.db.url, 'shop', [['ingest'], ['search'], ['curate', 'admin']]);
@@ -84,6 +84,7 @@ export class PipelineHarness {
       ...this.commonEnv(),
       API_KEY_PEPPER: TEST_PEPPER,
       INGEST_MAX_BODY_BYTES: String(32 * 1024 * 1024),
+      ...options.ingestEnv,
     });
     return this;
   }

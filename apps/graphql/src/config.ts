@@ -32,8 +32,23 @@ export const graphqlConfigSchema = z.object({
   GLOVE_PATH: z.string().min(1).optional(),
   /** Shipped vocabulary for text queries of tenants without their own `default` vocabulary. */
   SEARCH_VOCABULARY: z.enum(['products', 'real-estate']).default('products'),
-  /** Schema introspection (and field suggestions in errors); off in production unless wanted. */
-  GRAPHQL_INTROSPECTION: env.bool(true),
+  /**
+   * Schema introspection (and field suggestions in errors). Default: on, except where
+   * NODE_ENV=production (the images set it); introspection obeys the same depth, alias and cost
+   * limits as every other document.
+   */
+  GRAPHQL_INTROSPECTION: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
+  NODE_ENV: z.string().optional(),
+  /** Largest JSON request body (bytes); a larger one is answered 413 naming this setting. */
+  GRAPHQL_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
   /** Abuse limits, enforced before execution (graphql-armor). */
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).max(1000).default(15),
@@ -54,7 +69,14 @@ export const graphqlConfigSchema = z.object({
   GRAPHQL_MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-export type GraphqlConfig = z.infer<typeof graphqlConfigSchema>;
+export type GraphqlConfig = Omit<z.infer<typeof graphqlConfigSchema>, 'GRAPHQL_INTROSPECTION'> & {
+  GRAPHQL_INTROSPECTION: boolean;
+};
 export const GRAPHQL_CONFIG = Symbol.for('catalens.GraphqlConfig');
-export const loadGraphqlConfig = (source: NodeJS.ProcessEnv = process.env): GraphqlConfig =>
-  loadConfig(graphqlConfigSchema, source);
+export const loadGraphqlConfig = (source: NodeJS.ProcessEnv = process.env): GraphqlConfig => {
+  const config = loadConfig(graphqlConfigSchema, source);
+  return {
+    ...config,
+    GRAPHQL_INTROSPECTION: config.GRAPHQL_INTROSPECTION ?? config.NODE_ENV !== 'production',
+  };
+};

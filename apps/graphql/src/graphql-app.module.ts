@@ -8,12 +8,15 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Request } from 'express';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import type { RequestContext } from './auth/request-context';
 import { formatError } from './common/api-errors';
+import { clientErrorsPlugin } from './common/client-errors.plugin';
+import { GraphqlErrorFilter } from './common/graphql-error.filter';
 import { RepositoriesModule } from './common/repositories.module';
 import { GRAPHQL_CONFIG, type GraphqlConfig } from './config';
 import { RequestLoaders } from './items/item-loaders';
@@ -72,12 +75,14 @@ export interface GraphqlInfrastructure {
 export class GraphqlAppModule {
   static forRoot(config: GraphqlConfig, shared: GraphqlInfrastructure = {}): DynamicModule {
     const logger = new Logger('GraphQL');
-    // Depth, aliases, cost, tokens and directives are refused before execution (graphql-armor).
+    // Depth, aliases, cost and directives are refused before execution (graphql-armor), for
+    // introspection as for every other document. The token limit is graphql-js's own parse option:
+    // graphql-armor's token plugin re-parses in a hook whose errors Apollo answers with HTTP 500.
     const armor = new ApolloArmor({
-      maxDepth: { n: config.GRAPHQL_MAX_DEPTH },
+      maxDepth: { n: config.GRAPHQL_MAX_DEPTH, ignoreIntrospection: false },
       maxAliases: { n: config.GRAPHQL_MAX_ALIASES },
-      costLimit: { maxCost: config.GRAPHQL_MAX_COST },
-      maxTokens: { n: config.GRAPHQL_MAX_TOKENS },
+      costLimit: { maxCost: config.GRAPHQL_MAX_COST, ignoreIntrospection: false },
+      maxTokens: { enabled: false },
       maxDirectives: { n: 20 },
       blockFieldSuggestion: { enabled: !config.GRAPHQL_INTROSPECTION },
     });
@@ -110,7 +115,8 @@ export class GraphqlAppModule {
             csrfPrevention: true,
             // No cache hints are set, and Apollo's default cache-control plugin would otherwise wrap
             // every field's resolver (measured in bench/graphql's profile).
-            plugins: [...protection.plugins, ApolloServerPluginCacheControlDisabled()],
+            parseOptions: { maxTokens: config.GRAPHQL_MAX_TOKENS },
+            plugins: [...protection.plugins, clientErrorsPlugin(), ApolloServerPluginCacheControlDisabled()],
             validationRules: [...protection.validationRules],
             includeStacktraceInErrorResponses: false,
             formatError: (formatted, error) => formatError(formatted, error, (m) => logger.error(m)),
@@ -137,6 +143,7 @@ export class GraphqlAppModule {
       controllers: [QueryImagesController, ThumbnailsController, WidgetController, DashboardConfigController],
       providers: [
         { provide: GRAPHQL_CONFIG, useValue: config },
+        { provide: APP_FILTER, useClass: GraphqlErrorFilter },
         ApiKeyGuard,
         ItemsResolver,
         VocabularyService,

@@ -11,6 +11,9 @@ export function graphqlApp(
     module: GraphqlAppModule.forRoot(config, shared),
     port: config.PORT,
     host: config.HOST,
+    jsonBodyLimit: config.GRAPHQL_MAX_BODY_BYTES,
+    jsonBodyLimitSetting: 'GRAPHQL_MAX_BODY_BYTES',
+    bodyErrorShape: 'graphql',
     // Storefront widgets call the API from merchants' sites. Keys travel in headers, never cookies,
     // so allowing an origin grants nothing a key does not.
     cors: {

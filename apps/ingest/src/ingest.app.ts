@@ -12,6 +12,7 @@ export function ingestApp(
     port: config.PORT,
     host: config.HOST,
     jsonBodyLimit: config.INGEST_MAX_BODY_BYTES,
+    jsonBodyLimitSetting: 'INGEST_MAX_BODY_BYTES',
     ...(config.INGEST_CORS_ORIGINS.length > 0
       ? {
           cors: {

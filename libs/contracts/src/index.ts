@@ -20,3 +20,4 @@ export {
   encodeDlqEnvelope,
   type DlqEnvelopeV1,
 } from './dlq-envelope';
+export { findTextFault, textFault } from './text';

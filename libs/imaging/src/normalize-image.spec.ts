@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { baseJpeg, withCorruptScan } from '../../../test/fixtures/bad-inputs/images';
 import { animatedGif, gradientImage, pngPixelBomb } from '../../../test/fixtures/images';
 import { ImageRejectedError } from './errors';
 import { normalizeImage } from './normalize-image';
@@ -84,6 +85,15 @@ describe('normalizeImage', () => {
     const error = await rejection(jpeg.subarray(0, Math.floor(jpeg.length / 2)));
     expect(error.code).toBe('IMAGE_CORRUPT');
     expect(error.message).toMatch(/cannot be decoded/);
+  });
+
+  it('refuses JPEGs whose scan data is damaged, which libjpeg only warns about', async () => {
+    const jpeg = await baseJpeg();
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const error = await rejection(withCorruptScan(jpeg, seed));
+      expect([seed, error.code]).toEqual([seed, 'IMAGE_CORRUPT']);
+      expect(error.message).toMatch(/Corrupt JPEG data|cannot be decoded/);
+    }
   });
 
   it('refuses a 1×1 image as too small to be useful', async () => {

@@ -2,6 +2,7 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
+import { bodyErrorHandler, refuseInvalidUtf8 } from './body-errors';
 
 export interface BootstrapOptions {
   module: Type<unknown> | import('@nestjs/common').DynamicModule;
@@ -10,6 +11,10 @@ export interface BootstrapOptions {
   name: string;
   /** Largest JSON body accepted (bytes); larger ones are answered 413. Default 1 MiB. */
   jsonBodyLimit?: number;
+  /** The setting that raises `jsonBodyLimit`, named in the 413 answer (e.g. INGEST_MAX_BODY_BYTES). */
+  jsonBodyLimitSetting?: string;
+  /** The error shape of refused bodies: `{"error": {...}}` (REST, default) or `{"errors": [...]}`. */
+  bodyErrorShape?: 'rest' | 'graphql';
   /** Cross-origin requests to allow (browsers on other sites); none when omitted. */
   cors?: import('@nestjs/common/interfaces/external/cors-options.interface').CorsOptions;
   /**
@@ -25,7 +30,10 @@ export interface BootstrapOptions {
  */
 export async function bootstrapApp(options: BootstrapOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(options.module, { bufferLogs: true });
-  app.useBodyParser('json', { limit: options.jsonBodyLimit ?? 1024 * 1024 });
+  const limit = options.jsonBodyLimit ?? 1024 * 1024;
+  app.useBodyParser('json', { limit, verify: refuseInvalidUtf8 });
+  app.useBodyParser('urlencoded', { limit, extended: false, verify: refuseInvalidUtf8 });
+  app.use(bodyErrorHandler(options.jsonBodyLimitSetting, options.bodyErrorShape ?? 'rest'));
   const logger = app.get(Logger);
   app.useLogger(logger);
   if (options.shutdownHooks !== false) app.enableShutdownHooks();

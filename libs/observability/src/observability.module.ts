@@ -52,6 +52,10 @@ export class ObservabilityModule implements NestModule {
             level: options.logLevel,
             base: { app: options.app },
             redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
+            // A client's mistake is one line at warn, never an error with a stack: under attack
+            // those would flood the log and hide real faults. Server faults stay errors.
+            customLogLevel: (_req, res, error) =>
+              error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
             // Probes and scrapes are frequent and uninteresting.
             autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
           },

@@ -20,7 +20,7 @@ export function checkPageSize(first: number, max: number): void {
 }
 
 /** Our codes, and those Apollo and graphql-armor give a malformed or over-limit query. */
-const CLIENT_CODES = new Set<string>([
+export const CLIENT_CODES: ReadonlySet<string> = new Set<string>([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -31,6 +31,7 @@ const CLIENT_CODES = new Set<string>([
   'BAD_USER_INPUT',
   'NOT_FOUND',
   'SERVICE_UNAVAILABLE',
+  'PAYLOAD_TOO_LARGE',
 ]);
 
 /**

@@ -2,7 +2,13 @@ import type { Readable } from 'node:stream';
 import { BusUnavailableError } from '@catalens/bus';
 import { Injectable } from '@nestjs/common';
 import { ItemIngestService } from '../items/item-ingest.service';
-import { type FeedFormat, type FeedRecord, csvRecords, ndjsonRecords } from './feed-records';
+import {
+  FeedEncodingError,
+  type FeedFormat,
+  type FeedRecord,
+  csvRecords,
+  ndjsonRecords,
+} from './feed-records';
 
 export interface FeedLineResult {
   line: number;
@@ -94,6 +100,23 @@ export class FeedIngestService {
           code: 'BROKER_UNAVAILABLE',
           message: 'the message broker became unavailable; resend the feed from this line',
         };
+      } else if (error instanceof FeedEncodingError) {
+        // Every line before the bad one was read whole: send those still in the batch, then stop.
+        try {
+          yield* flush();
+          summary.stopped = {
+            line: error.line,
+            code: error.code,
+            message: `${error.message}; save the feed as UTF-8 and resend it from line ${error.line}`,
+          };
+        } catch (flushError) {
+          if (!(flushError instanceof BusUnavailableError)) throw flushError;
+          summary.stopped = {
+            line,
+            code: 'BROKER_UNAVAILABLE',
+            message: 'the message broker became unavailable; resend the feed from this line',
+          };
+        }
       } else if (
         (error as { code?: string }).code?.startsWith('CSV_') ||
         /maximum buffer/i.test((error as Error).message)

@@ -34,6 +34,32 @@ describe('feed records', () => {
     ]);
   });
 
+  it('stops at the first NDJSON or CSV line that is not UTF-8, naming it, after the lines before it', async () => {
+    const latin1 = Buffer.from('{"externalId":"c","title":"caf\xe9"}\n', 'latin1');
+    const ndjson = Readable.from([
+      Buffer.from('{"externalId":"a","title":"A"}\n{"externalId":"b",'),
+      Buffer.from('"title":"B"}\n'),
+      latin1,
+    ]);
+    const seen: FeedRecord[] = [];
+    await expect(
+      (async () => {
+        for await (const r of ndjsonRecords(ndjson)) seen.push(r);
+      })(),
+    ).rejects.toMatchObject({ code: 'FEED_INVALID_UTF8', line: 3, message: 'line 3 is not valid UTF-8' });
+    expect(seen.map((r) => r.line)).toEqual([1, 2]);
+    const csv = Readable.from([Buffer.from('externalId,title\nx,"caf'), Buffer.from([0xe9, 0x22, 0x0a])]);
+    await expect(collect(csvRecords(csv))).rejects.toMatchObject({ code: 'FEED_INVALID_UTF8', line: 2 });
+    const unterminated = Readable.from([Buffer.from([0x7b, 0xff])]);
+    await expect(collect(ndjsonRecords(unterminated))).rejects.toMatchObject({ line: 1 });
+  });
+
+  it('keeps multi-byte characters split across chunks', async () => {
+    const text = Buffer.from('{"externalId":"é","title":"👟"}\n');
+    const body = Readable.from([text.subarray(0, 17), text.subarray(17, 29), text.subarray(29)]);
+    expect(await collect(ndjsonRecords(body))).toEqual([{ line: 1, item: { externalId: 'é', title: '👟' } }]);
+  });
+
   it('refuses an NDJSON line longer than the limit instead of buffering it', async () => {
     const body = Readable.from([Buffer.alloc(MAX_FEED_LINE_BYTES + 10, 'x')]);
     await expect(collect(ndjsonRecords(body))).rejects.toThrow(/maximum buffer/);

@@ -1,4 +1,5 @@
-import type { Readable } from 'node:stream';
+import { isUtf8 } from 'node:buffer';
+import { type Readable, Transform, pipeline } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import split from 'split2';
 
@@ -24,10 +25,70 @@ export function feedFormatOf(contentType: string | undefined): FeedFormat | unde
   return undefined;
 }
 
+/** A feed line that is not UTF-8: the feed stops there, naming the line. */
+export class FeedEncodingError extends Error {
+  readonly code = 'FEED_INVALID_UTF8';
+  constructor(readonly line: number) {
+    super(`line ${line} is not valid UTF-8`);
+  }
+}
+
+/**
+ * Passes the feed's bytes on a line at a time after checking each line is UTF-8. The parsers
+ * behind it decode with replacement, so without this a Latin-1 feed would be stored as U+FFFD and
+ * acknowledged line by line. At the first bad line the stream ends cleanly (so every line before
+ * it is still parsed and ingested) and `failure` holds the error the parser's reader then throws.
+ */
+function utf8Lines(failure: { error?: FeedEncodingError }): Transform {
+  let line = 0;
+  let carry: Buffer = Buffer.alloc(0);
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (failure.error) return done();
+      const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      let start = 0;
+      for (let end = bytes.indexOf(0x0a); end >= 0; end = bytes.indexOf(0x0a, start)) {
+        if (!isUtf8(bytes.subarray(start, end))) {
+          failure.error = new FeedEncodingError(line + 1);
+          this.push(bytes.subarray(0, start));
+          this.push(null);
+          return done();
+        }
+        line++;
+        start = end + 1;
+      }
+      this.push(bytes.subarray(0, start));
+      carry = bytes.subarray(start);
+      // An over-long line goes on unchecked; the parser behind refuses it by its own length limit.
+      if (carry.length > MAX_FEED_LINE_BYTES) {
+        this.push(carry);
+        carry = Buffer.alloc(0);
+      }
+      done();
+    },
+    flush(done) {
+      if (failure.error) return done();
+      if (carry.length && !isUtf8(carry)) {
+        failure.error = new FeedEncodingError(line + 1);
+        return done();
+      }
+      done(null, carry);
+    },
+  });
+}
+
+/** Reads a parser fed through the UTF-8 check; an error anywhere ends the iteration with it. */
+async function* parsed<T>(body: Readable, parser: NodeJS.ReadWriteStream): AsyncGenerator<T> {
+  const failure: { error?: FeedEncodingError } = {};
+  const stream = pipeline(body, utf8Lines(failure), parser, () => undefined) as unknown as AsyncIterable<T>;
+  yield* stream;
+  if (failure.error) throw failure.error;
+}
+
 /** NDJSON: one JSON object per line; blank lines are skipped but counted. */
 export async function* ndjsonRecords(body: Readable): AsyncGenerator<FeedRecord> {
   let line = 0;
-  for await (const text of body.pipe(split({ maxLength: MAX_FEED_LINE_BYTES })) as AsyncIterable<string>) {
+  for await (const text of parsed<string>(body, split({ maxLength: MAX_FEED_LINE_BYTES }))) {
     line++;
     if (text.trim() === '') continue;
     let value: unknown;
@@ -55,7 +116,8 @@ const NUMERIC = new Set(['price']);
  * `attr.<name>` columns become string attributes. Empty cells are absent fields.
  */
 export async function* csvRecords(body: Readable): AsyncGenerator<FeedRecord> {
-  const parser = body.pipe(
+  const parser = parsed<{ record: Record<string, string>; info: { lines: number } }>(
+    body,
     parseCsv({
       columns: true,
       bom: true,
@@ -65,10 +127,7 @@ export async function* csvRecords(body: Readable): AsyncGenerator<FeedRecord> {
       max_record_size: MAX_FEED_LINE_BYTES,
     }),
   );
-  for await (const { record, info } of parser as AsyncIterable<{
-    record: Record<string, string>;
-    info: { lines: number };
-  }>) {
+  for await (const { record, info } of parser) {
     const line = info.lines;
     const item: Record<string, unknown> = {};
     const attributes: Record<string, unknown> = {};

@@ -1,4 +1,8 @@
+import { findTextFault } from '@catalens/contracts';
 import { z } from 'zod';
+
+/** Base64 image data is checked as base64 (and is too large to walk twice). */
+const NOT_TEXT = new Set(['imageBase64']);
 
 // Ids end up in URLs, logs and Kafka keys: no control characters (C0 and DEL).
 const noControlChars = (s: string) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
@@ -38,6 +42,11 @@ export const itemInputSchema = z
   .refine((i) => (i.imageUrl === undefined) !== (i.imageBase64 === undefined), {
     message: 'send exactly one of imageUrl or imageBase64',
     path: ['imageUrl'],
+  })
+  // U+0000 (PostgreSQL refuses it) and lone surrogates (stored as U+FFFD) in any text, keys too.
+  .superRefine((item, ctx) => {
+    const fault = findTextFault(item, NOT_TEXT);
+    if (fault) ctx.addIssue({ code: 'custom', path: fault.path, message: fault.message });
   });
 
 export type ItemInput = z.infer<typeof itemInputSchema>;
