@@ -507,5 +507,16 @@ export function vectorStoreContract(
       ).toEqual([]);
       await store.deleteAlias(alias);
     });
+
+    it('a store that did not create the collection keeps its payload types (keyword[] takes lists)', async () => {
+      const name = await collection();
+      store = await subject.reopen();
+
+      await store.upsert(name, [point({ tenantId: TENANTS[0], tags: ['red', 'wood'] })]);
+      expect(await store.count(name, { must: [{ key: 'tags', match: 'wood' }] })).toBe(1);
+      await expect(
+        store.upsert(name, [point({ tenantId: TENANTS[0], category: ['shoe'] })]),
+      ).rejects.toBeInstanceOf(VectorStoreInputError);
+    });
   });
 }

@@ -1,6 +1,10 @@
+import { VectorStoreInputError } from '../../errors';
+import { validatePoints } from '../../validation';
 import type { CollectionSpec } from '../../vector-store.port';
 import {
+  PAYLOAD_TYPES_METADATA_KEY,
   missingIndexes,
+  payloadTypesMetadata,
   shapeDifference,
   specFromInfo,
   type QdrantCollectionInfo,
@@ -14,7 +18,11 @@ const spec: CollectionSpec = {
 const info = (
   vectors: unknown,
   payload_schema: QdrantCollectionInfo['payload_schema'] = {},
-): QdrantCollectionInfo => ({ config: { params: { vectors } }, payload_schema });
+  metadata?: unknown,
+): QdrantCollectionInfo => ({
+  config: { params: { vectors }, ...(metadata === undefined ? {} : { metadata }) },
+  payload_schema,
+});
 const cosine = { visual: { size: 8, distance: 'Cosine' }, semantic: { size: 4, distance: 'Cosine' } };
 
 describe('shapeDifference', () => {
@@ -54,6 +62,30 @@ describe('shapeDifference', () => {
       'payload field "price" is indexed as integer, requested float',
     );
   });
+
+  it('names a keyword field recorded as keyword[] (and the reverse), which Qdrant indexes alike', () => {
+    const recorded = {
+      [PAYLOAD_TYPES_METADATA_KEY]: { tenantId: 'keyword', tags: 'keyword', price: 'float' },
+    };
+    expect(shapeDifference(info(cosine, { tags: { data_type: 'keyword' } }, recorded), spec)).toBe(
+      'payload field "tags" is declared keyword, requested keyword[]',
+    );
+  });
+});
+
+describe('payloadTypesMetadata', () => {
+  it('records every indexed field type of the spec, keeping types recorded for other fields', () => {
+    expect(
+      payloadTypesMetadata(info(cosine, {}, { [PAYLOAD_TYPES_METADATA_KEY]: { old: 'bool' } }), spec),
+    ).toEqual({
+      [PAYLOAD_TYPES_METADATA_KEY]: { old: 'bool', tenantId: 'keyword', tags: 'keyword[]', price: 'float' },
+    });
+  });
+
+  it('is null when the collection already records the spec’s types', () => {
+    const recorded = { [PAYLOAD_TYPES_METADATA_KEY]: { ...spec.payloadIndexes, other: 'integer' } };
+    expect(payloadTypesMetadata(info(cosine, {}, recorded), spec)).toBeNull();
+  });
 });
 
 describe('specFromInfo', () => {
@@ -71,5 +103,36 @@ describe('specFromInfo', () => {
       payloadIndexes: { tenantId: 'keyword', price: 'float' },
       tenantKey: 'tenantId',
     });
+  });
+
+  const indexed = { tenantId: { data_type: 'keyword' }, tags: { data_type: 'keyword' } };
+  const listPoint = {
+    id: '00000000-0000-4000-8000-000000000001',
+    vectors: { visual: [1, 0, 0, 0, 0, 0, 0, 0], semantic: [1, 0, 0, 0] },
+    payload: { tenantId: 't', tags: ['red', 'wood'] },
+  };
+
+  it('reads a list-valued keyword field back as keyword[] where ensureCollection recorded it', () => {
+    const read = specFromInfo(info(cosine, indexed, payloadTypesMetadata(info(cosine), spec)));
+    expect(read.payloadIndexes).toEqual({ tenantId: 'keyword', tags: 'keyword[]' });
+    // What GraphQL does when it rewrites an item's tags without having ensured the collection.
+    expect(validatePoints([listPoint], read)).toHaveLength(1);
+  });
+
+  it('reads it as keyword where nothing was recorded, so list values are refused', () => {
+    const read = specFromInfo(info(cosine, indexed));
+    expect(read.payloadIndexes.tags).toBe('keyword');
+    expect(() => validatePoints([listPoint], read)).toThrow(VectorStoreInputError);
+  });
+
+  it('ignores a recorded type that does not match the index Qdrant reports', () => {
+    const read = specFromInfo(
+      info(
+        cosine,
+        { tags: { data_type: 'integer' } },
+        { [PAYLOAD_TYPES_METADATA_KEY]: { tags: 'keyword[]' } },
+      ),
+    );
+    expect(read.payloadIndexes.tags).toBe('integer');
   });
 });

@@ -30,6 +30,7 @@ import type {
 import {
   QDRANT_INDEX_TYPES,
   missingIndexes,
+  payloadTypesMetadata,
   shapeDifference,
   specFromInfo,
   type QdrantCollectionInfo,
@@ -113,6 +114,7 @@ export class QdrantVectorStore implements VectorStore {
           vectors: Object.fromEntries(
             Object.entries(valid.vectors).map(([k, { size }]) => [k, { size, distance: 'Cosine' as const }]),
           ),
+          metadata: payloadTypesMetadata({ config: { params: {} }, payload_schema: {} }, valid),
         }),
       ).catch((error: unknown) => {
         // Another replica created it first: fall through to the shape check.
@@ -122,6 +124,14 @@ export class QdrantVectorStore implements VectorStore {
     const info = await this.readInfo(name);
     const difference = shapeDifference(info, valid);
     if (difference) throw new CollectionMismatchError(name, difference);
+    // A collection made before the types were recorded (or by another client) gets them now; Qdrant
+    // merges metadata by key, so replicas ensuring the same spec write the same value.
+    const metadata = payloadTypesMetadata(info, valid);
+    if (metadata) {
+      await this.call(`record payload types of "${name}"`, () =>
+        this.client.updateCollection(name, { metadata }),
+      );
+    }
     for (const [key, type] of missingIndexes(info, valid)) {
       const schema =
         key === valid.tenantKey ? { type: 'keyword' as const, is_tenant: true } : QDRANT_INDEX_TYPES[type];
