@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { QdrantVectorStore, RemoteVectorStore, type VectorStore } from '@catalens/vector-store';
 import { Client } from 'pg';
 import { gradientImage } from '../fixtures/images';
 import { type AppProcess, startApp } from './app-process';
@@ -56,6 +58,13 @@ export class PipelineHarness {
   ingest!: AppProcess;
   /** Set when started with `storeServer`: embedders then share the store over HTTP. */
   storeServer: Awaited<ReturnType<typeof startStoreServer>> | undefined;
+  /** Set when started with `qdrantUrl`: every process uses that Qdrant server. */
+  qdrantUrl: string | undefined;
+  /**
+   * The serving alias (CATALENS_COLLECTION). On Qdrant it is unique to this harness, so runs
+   * sharing a server never see each other's collections (`<alias>__<version>`); `stop` deletes them.
+   */
+  collection = 'items';
   /** Embedders and GraphQL servers this harness started (stopped before ingest). */
   private readonly embedders: AppProcess[] = [];
 
@@ -73,8 +82,38 @@ export class PipelineHarness {
     };
   }
 
-  /** `storeServer`: serve the store from its own process, so several embedders (and the test) share it. */
-  async start(options: { storeServer?: boolean; ingestEnv?: Record<string, string> } = {}): Promise<this> {
+  /**
+   * Where the embedders, GraphQL and the CLI keep vectors: Qdrant, the store server or the
+   * embedded store (embedders only).
+   */
+  storeEnv(): Record<string, string> {
+    if (this.qdrantUrl) return { QDRANT_URL: this.qdrantUrl, CATALENS_COLLECTION: this.collection };
+    if (this.storeServer) return { VECTOR_STORE_URL: this.storeServer.url };
+    return { VECTOR_STORE_DIR: this.storeDir };
+  }
+
+  /** A client of the shared store (Qdrant or the store server), as the apps see it. */
+  vectorStore(): VectorStore {
+    if (this.qdrantUrl) return new QdrantVectorStore({ url: this.qdrantUrl });
+    if (this.storeServer) return new RemoteVectorStore({ url: this.storeServer.url });
+    throw new Error(
+      'the embedded store belongs to the embedder; start({ storeServer: true }) or { qdrantUrl }',
+    );
+  }
+
+  /**
+   * `storeServer`: serve the store from its own process, so several embedders (and the test)
+   * share it. `qdrantUrl`: use that Qdrant server instead, under an alias of this harness alone.
+   */
+  async start(
+    options: { storeServer?: boolean; qdrantUrl?: string; ingestEnv?: Record<string, string> } = {},
+  ): Promise<this> {
+    if (options.storeServer && options.qdrantUrl) throw new Error('storeServer or qdrantUrl, not both');
+    if (options.qdrantUrl) {
+      this.qdrantUrl = options.qdrantUrl;
+      // CATALENS_COLLECTION allows 31 characters: "t" + base-36 time + 6 hex digits.
+      this.collection = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+    }
     if (options.storeServer) this.storeServer = await startStoreServer(this.storeDir);
     this.db = await freshDatabase('pipeline');
     const seeded = await seedTenant(this.db.url, 'shop', [['ingest'], ['search'], ['curate', 'admin']]);
@@ -89,13 +128,14 @@ export class PipelineHarness {
     return this;
   }
 
-  /** The GraphQL API over this pipeline's database, store (its server) and topic. */
+  /** The GraphQL API over this pipeline's database, store (its server or Qdrant) and topic. */
   async startGraphql(env: Record<string, string> = {}): Promise<AppProcess> {
-    if (!this.storeServer) throw new Error('startGraphql needs start({ storeServer: true })');
+    if (!this.storeServer && !this.qdrantUrl)
+      throw new Error('startGraphql needs start({ storeServer: true }) or start({ qdrantUrl })');
     const graphql = await startApp('graphql', {
       ...this.commonEnv(),
       API_KEY_PEPPER: TEST_PEPPER,
-      VECTOR_STORE_URL: this.storeServer.url,
+      ...this.storeEnv(),
       ...env,
     });
     this.embedders.push(graphql);
@@ -106,10 +146,8 @@ export class PipelineHarness {
     const embedder = await startApp('embedder', {
       ...this.commonEnv(),
       KAFKA_GROUP_ID: this.groupId,
-      ...(this.storeServer
-        ? { VECTOR_STORE_URL: this.storeServer.url }
-        : { VECTOR_STORE_DIR: this.storeDir }),
-      EMBEDDER_WORKERS: this.storeServer ? '1' : '2',
+      ...this.storeEnv(),
+      EMBEDDER_WORKERS: this.storeServer || this.qdrantUrl ? '1' : '2',
       ...env,
     });
     this.embedders.push(embedder);
@@ -117,11 +155,11 @@ export class PipelineHarness {
   }
 
   /** POSTs items in batches; every one must be accepted (202 after the broker acked). */
-  async postItems(items: ItemInput[], batchSize = 25): Promise<void> {
+  async postItems(items: ItemInput[], batchSize = 25, ingestKey = this.ingestKey): Promise<void> {
     for (let i = 0; i < items.length; i += batchSize) {
       const res = await fetch(`${this.ingest.url}/v1/items`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.ingestKey}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ingestKey}` },
         body: JSON.stringify(items.slice(i, i + batchSize)),
       });
       const body = (await res.json()) as { accepted?: number };
@@ -163,7 +201,16 @@ export class PipelineHarness {
     for (const e of this.embedders) await e.stop().catch(() => undefined);
     await this.ingest?.stop();
     await this.storeServer?.stop();
+    if (this.qdrantUrl) await this.dropQdrantCollections();
     await this.db?.drop();
     rmSync(this.storeDir, { recursive: true, force: true });
+  }
+
+  /** The alias and every `<alias>__<version>` collection of this harness. */
+  private async dropQdrantCollections(): Promise<void> {
+    const store = this.vectorStore();
+    if ((await store.listAliases())[this.collection]) await store.deleteAlias(this.collection);
+    for (const name of await store.listCollections())
+      if (name.startsWith(`${this.collection}__`)) await store.deleteCollection(name);
   }
 }
