@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Local single-node Qdrant server for the Qdrant contract suite (libs/vector-store/test/qdrant.test.ts).
+# Local single-node Qdrant server for the Qdrant suites (libs/vector-store/test/qdrant.test.ts, and the
+# system path on Qdrant, test/qdrant/pipeline-on-qdrant.test.ts).
 # No package registry ships the server, so the binary comes from the folder shared/bin next to
 # the checkout (qdrant-v1.18.3-linux-x64.xz and its .sha256), checksum-verified and unpacked once
 # into the git-ignored .cache/qdrant.

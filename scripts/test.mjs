@@ -5,7 +5,8 @@
 //   3. unit tests (Jest project "unit")
 //   4. provision and start the real services: Apache Kafka (KRaft, jars from Maven Central) and
 //      PostgreSQL (Debian package) through scripts/kafka.sh and scripts/postgres.sh, Qdrant (the
-//      binary in shared/bin beside the checkout, or QDRANT_URL) through scripts/qdrant.sh,
+//      binary in shared/bin beside the checkout, or QDRANT_URL) through scripts/qdrant.sh for
+//      the Qdrant contract suite and the system path on Qdrant (test/qdrant),
 //      and Chromium (Debian package, scripts/chromium.sh) for the browser tests, helm and
 //      kubeconform (built from the Go module proxy, scripts/k8s-tools.sh) for the chart checks;
 //      without them those tests skip with the reason printed
@@ -14,7 +15,7 @@
 //   node scripts/test.mjs [--unit] [jest args for the integration run, e.g. a path pattern]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -73,7 +74,7 @@ function runJest(title, project, extraArgs = [], options = {}) {
 runJest('unit tests', 'unit');
 
 /**
- * Starts Qdrant for the contract suite (or checks QDRANT_URL) and returns the suite's env:
+ * Starts Qdrant for the Qdrant suites (or checks QDRANT_URL) and returns the suite's env:
  * QDRANT_URL when it is up, QDRANT_UNAVAILABLE with scripts/qdrant.sh's reason when not.
  */
 function startQdrant() {
@@ -100,9 +101,13 @@ function startQdrant() {
   return { QDRANT_UNAVAILABLE: reason };
 }
 
-/** Prints how many tests of the Qdrant contract suite ran, from the integration JSON report. */
+/**
+ * Prints how many tests of the Qdrant suites ran (every test file whose path contains "qdrant":
+ * the contract suite and the pipeline on Qdrant), from the integration JSON report, so a run
+ * where they skipped is visible as such.
+ */
 function reportQdrant(file) {
-  const suite = 'libs/vector-store/test/qdrant.test.ts';
+  const expected = ['libs/vector-store/test/qdrant.test.ts', 'test/qdrant/pipeline-on-qdrant.test.ts'];
   let results;
   try {
     results = JSON.parse(readFileSync(file, 'utf8')).testResults ?? [];
@@ -110,20 +115,28 @@ function reportQdrant(file) {
     process.stdout.write(`\nqdrant: no integration report at ${file}\n`);
     return;
   }
-  const found = results.find((r) => r.name.endsWith(suite));
-  if (!found) {
-    process.stdout.write(`\nqdrant: not run (${suite} was not in this integration run)\n`);
+  const found = results
+    .map((r) => ({ ...r, path: relative(repo, r.name) }))
+    .filter((r) => r.path.toLowerCase().includes('qdrant'));
+  if (found.length === 0) {
+    process.stdout.write(`\nqdrant: not run (${expected.join(', ')} were not in this integration run)\n`);
     return;
   }
   const n = { passed: 0, failed: 0, skipped: 0 };
-  for (const a of found.assertionResults ?? []) {
-    if (a.status === 'passed') n.passed += 1;
-    else if (a.status === 'failed') n.failed += 1;
-    else n.skipped += 1; // pending, skipped, todo, disabled
+  for (const suite of found) {
+    const before = { ...n };
+    for (const a of suite.assertionResults ?? []) {
+      if (a.status === 'passed') n.passed += 1;
+      else if (a.status === 'failed') n.failed += 1;
+      else n.skipped += 1; // pending, skipped, todo, disabled
+    }
+    if (suite.status === 'failed' && n.failed === before.failed) n.failed += 1; // the file did not load
   }
-  if (found.status === 'failed' && n.failed === 0) n.failed += 1; // the file itself did not load
+  const files = found.map((r) => r.path).sort();
+  const missing = expected.filter((path) => !files.includes(path));
   process.stdout.write(
-    `\nqdrant: ${n.passed} passed, ${n.failed} failed, ${n.skipped} skipped (file ${suite})\n`,
+    `\nqdrant: ${n.passed} passed, ${n.failed} failed, ${n.skipped} skipped (files ${files.join(', ')})` +
+      `${missing.length ? `; not in this run: ${missing.join(', ')}` : ''}\n`,
   );
 }
 
