@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** body-parser's errors (and ours below) carry `expose`, a 4xx `status` and a `type`. */
-interface BodyError {
+export interface BodyError {
   status: number;
   expose: boolean;
   type?: string;
@@ -11,7 +11,7 @@ interface BodyError {
   limit?: number;
 }
 
-const isBodyError = (error: unknown): error is BodyError =>
+export const isBodyError = (error: unknown): error is BodyError =>
   typeof error === 'object' &&
   error !== null &&
   (error as BodyError).expose === true &&

@@ -1,4 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { isBodyError } from '@catalens/observability';
 import type { Response } from 'express';
 import { UPLOAD_LIMITS } from '../items/upload-limits';
 import { type ErrorBody, toErrorBody } from './error-body';
@@ -10,23 +11,6 @@ const HTTP_CODES: Record<number, string> = {
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
 };
-
-interface ClientHttpError {
-  status: number;
-  expose: true;
-  type?: string;
-  message: string;
-  length?: number;
-  limit?: number;
-}
-
-const isClientHttpError = (error: unknown): error is ClientHttpError =>
-  typeof error === 'object' &&
-  error !== null &&
-  (error as { expose?: unknown }).expose === true &&
-  typeof (error as { status?: unknown }).status === 'number' &&
-  (error as { status: number }).status >= 400 &&
-  (error as { status: number }).status < 500;
 
 /** Every error leaves as `{"error": {"code", "message", "field"?}}` with the right status. */
 @Catch()
@@ -60,8 +44,9 @@ export class HttpErrorFilter implements ExceptionFilter {
                 ? `the body is not valid JSON: ${String(message)}`
                 : String(message),
       };
-    } else if (isClientHttpError(error)) {
-      // body-parser's own errors (entity.too.large, entity.parse.failed, …) carry a safe status.
+    } else if (isBodyError(error)) {
+      // Errors that carry a safe 4xx status (body-parser's are answered before routing, by
+      // observability's body-error handler; this covers any other such error).
       body = {
         status: error.status,
         code: HTTP_CODES[error.status] ?? `HTTP_${error.status}`,
