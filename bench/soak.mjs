@@ -236,29 +236,29 @@ async function worker() {
 
 const rssMb = () =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024;
+/** The V8 heap in use and the memory V8 knows is held outside it (Buffers, native objects). */
 async function heapMb() {
   const text = await (await fetch(`${graphqlUrl}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('catalens_nodejs_heap_size_used_bytes'));
-  return line ? Number(line.split(' ').at(-1)) / 2 ** 20 : NaN;
+  const metric = (name) => {
+    const line = text.split('\n').find((l) => l.startsWith(`catalens_nodejs_${name} `));
+    return line ? Number(line.split(' ').at(-1)) / 2 ** 20 : NaN;
+  };
+  return { heap: metric('heap_size_used_bytes'), external: metric('external_memory_bytes') };
 }
 
 const samples = [];
 const t0 = Date.now();
 const pool = Array.from({ length: workers }, worker);
 const refresher = setInterval(() => refreshIds().catch(() => undefined), 30_000);
-console.log('  min    RSS MB   heap MB   ops');
+console.log('  min    RSS MB   heap MB  extern MB   ops');
 while (Date.now() - t0 < minutes * 60_000) {
   await new Promise((r) => setTimeout(r, SAMPLE_MS));
   const ops = Object.values(counts).reduce((s, c) => s + c.n, 0);
-  const sample = {
-    min: (Date.now() - t0) / 60_000,
-    rss: rssMb(),
-    heap: await heapMb().catch(() => NaN),
-    ops,
-  };
+  const memory = await heapMb().catch(() => ({ heap: NaN, external: NaN }));
+  const sample = { min: (Date.now() - t0) / 60_000, rss: rssMb(), ...memory, ops };
   samples.push(sample);
   console.log(
-    `${sample.min.toFixed(2).padStart(6)} ${sample.rss.toFixed(0).padStart(8)} ${sample.heap.toFixed(0).padStart(9)} ${String(ops).padStart(6)}`,
+    `${sample.min.toFixed(2).padStart(6)} ${sample.rss.toFixed(0).padStart(8)} ${sample.heap.toFixed(0).padStart(9)} ${sample.external.toFixed(0).padStart(10)} ${String(ops).padStart(6)}`,
   );
 }
 running = false;
@@ -295,13 +295,17 @@ const result = {
     window.filter((s) => Number.isFinite(s.heap)),
     'heap',
   ),
+  externalSlopeMbPerMin: slope(
+    window.filter((s) => Number.isFinite(s.external)),
+    'external',
+  ),
   windowMinutes,
 };
 console.log(JSON.stringify(result, null, 2));
 console.log(
   `RSS slope over the last ${windowMinutes} min: ${result.rssSlopeMbPerMin.toFixed(2)} MB/min (goal < 1); ` +
     `peak after warm-up ${peak.toFixed(0)} MB / warm ${warm.toFixed(0)} MB = ${result.peakOverWarm.toFixed(2)}× (goal < 1.5×); ` +
-    `V8 heap slope ${result.heapSlopeMbPerMin.toFixed(2)} MB/min; 5xx: ${serverErrors.length}`,
+    `V8 heap slope ${result.heapSlopeMbPerMin.toFixed(2)} MB/min, external ${result.externalSlopeMbPerMin.toFixed(2)} MB/min; 5xx: ${serverErrors.length}`,
 );
 child.kill('SIGTERM');
 await new Promise((r) => child.once('exit', r));
