@@ -45,9 +45,10 @@ function setClientStatus(context: GraphQLRequestContext<object>): void {
   if (errors.every(isClientError)) http.status = 400;
 }
 
+/** A client's mistake; SERVICE_UNAVAILABLE is ours, and keeps whatever status it was given. */
 const isClientError = (error: GraphQLFormattedError): boolean => {
   const code = error.extensions?.code;
-  return typeof code === 'string' && CLIENT_CODES.has(code);
+  return typeof code === 'string' && code !== 'SERVICE_UNAVAILABLE' && CLIENT_CODES.has(code);
 };
 
 /** The first variable or string literal whose text cannot be accepted, named as the client wrote it. */
