@@ -77,11 +77,25 @@ function utf8Lines(failure: { error?: FeedEncodingError }): Transform {
   });
 }
 
-/** Reads a parser fed through the UTF-8 check; an error anywhere ends the iteration with it. */
+/**
+ * Reads a parser fed through the UTF-8 check; an error anywhere ends the iteration with it. The
+ * body is piped, not part of the pipeline: a pipeline destroys a source it did not finish, and
+ * destroying the request closed the keep-alive socket under the answer (and under the client's
+ * next request). What is left of a stopped body is the controller's to drain.
+ */
 async function* parsed<T>(body: Readable, parser: NodeJS.ReadWriteStream): AsyncGenerator<T> {
   const failure: { error?: FeedEncodingError } = {};
-  const stream = pipeline(body, utf8Lines(failure), parser, () => undefined) as unknown as AsyncIterable<T>;
-  yield* stream;
+  const guard = utf8Lines(failure);
+  const abort = (error: Error) => guard.destroy(error);
+  body.once('error', abort);
+  body.pipe(guard);
+  guard.once('end', () => body.unpipe(guard));
+  try {
+    yield* pipeline(guard, parser, () => undefined) as unknown as AsyncIterable<T>;
+  } finally {
+    body.unpipe(guard);
+    body.off('error', abort);
+  }
   if (failure.error) throw failure.error;
 }
 

@@ -2,7 +2,7 @@ import { Roles } from '@catalens/db';
 import { once } from 'node:events';
 import { BusUnavailableError } from '@catalens/bus';
 import { Controller, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
 import { ApiError } from '../common/api-error';
 import { INGEST_CONFIG, type IngestConfig } from '../config';
@@ -42,7 +42,20 @@ export class FeedsController {
       step = await run.next();
     }
     res.end(`${JSON.stringify({ summary: step.value })}\n`);
-    // Whatever the client sent after a stop is not read: drop it instead of buffering it.
-    if (!req.readableEnded) req.destroy();
+    if (!req.readableEnded) discardRest(req);
   }
+}
+
+/**
+ * What a client sent after a stop is read and thrown away (never buffered), so the connection
+ * stays usable for its next request; a body that is still coming after 10 s is cut off.
+ * Destroying the request at once closed the keep-alive socket, and the client's next request on
+ * it failed with "other side closed".
+ */
+function discardRest(req: Request): void {
+  const cutOff = setTimeout(() => req.destroy(), 10_000);
+  cutOff.unref();
+  req.once('end', () => clearTimeout(cutOff));
+  req.once('close', () => clearTimeout(cutOff));
+  req.resume();
 }
