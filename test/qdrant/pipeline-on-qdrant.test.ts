@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { collectionForVersion } from '@catalens/indexing';
 import type { AppProcess } from '../support/app-process';
 import { datasetDir, firstPhotos } from '../support/datasets';
 import { type ItemInput, PipelineHarness, catalogPhotos } from '../support/pipeline';
+import { qdrantUnderTest } from '../support/qdrant';
 import { REPO_ROOT, kafkaBrokers, waitFor } from '../support/services';
 import { seedTenant } from '../support/tenants';
 
@@ -17,26 +18,10 @@ import { seedTenant } from '../support/tenants';
 jest.setTimeout(900_000);
 const run = promisify(execFile);
 
-const url = process.env.QDRANT_URL;
-const binary = resolve(
-  process.env.QDRANT_BIN_DIR ?? resolve(REPO_ROOT, '../shared/bin'),
-  'qdrant-v1.18.3-linux-x64.xz',
+const url = qdrantUnderTest(
+  'the pipeline on Qdrant',
+  'The embedded-store system tests (test/graphql, test/embedder) ran the same path.',
 );
-// In CI a binary that is there but was not started is a broken setup, not a reason to skip.
-const misconfigured = !url && process.env.CI === 'true' && existsSync(binary);
-const why = `QDRANT_URL is not set${process.env.QDRANT_UNAVAILABLE ? ` (${process.env.QDRANT_UNAVAILABLE})` : ''}`;
-
-if (misconfigured) {
-  describe('the pipeline on Qdrant in CI', () => {
-    it('runs wherever the Qdrant binary is beside the checkout', () => {
-      throw new Error(`${binary} exists but ${why}; start it with scripts/qdrant.sh up`);
-    });
-  });
-} else if (!url) {
-  console.log(
-    `pipeline on Qdrant skipped: ${why}. The embedded-store system tests (test/graphql, test/embedder) ran the same path.`,
-  );
-}
 
 const V1 = 'efficientnet-lite0-224+conse-t10';
 const V2 = 'efficientnet-lite0-224+conse-t5';
