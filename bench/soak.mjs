@@ -240,7 +240,8 @@ const rssMb = () =>
 async function heapMb() {
   const text = await (await fetch(`${graphqlUrl}/metrics`)).text();
   const metric = (name) => {
-    const line = text.split('\n').find((l) => l.startsWith(`catalens_nodejs_${name} `));
+    // Lines carry labels (`name{app="graphql"} value`) or none (`name value`).
+    const line = text.split('\n').find((l) => new RegExp(`^catalens_nodejs_${name}[{ ]`).test(l));
     return line ? Number(line.split(' ').at(-1)) / 2 ** 20 : NaN;
   };
   return { heap: metric('heap_size_used_bytes'), external: metric('external_memory_bytes') };
