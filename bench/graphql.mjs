@@ -43,7 +43,7 @@ const Q = Number(values.queries);
 const DV = Number(values.visual);
 const DS = 100;
 const K = 10;
-const VERSION = 'efficientnet-lite0-224+conse-t10';
+const VERSION = 'efficientnet-lite0-224+conse-wn-t10';
 const CATEGORIES = [
   'dress',
   'shoes',

@@ -7,7 +7,7 @@ import { waitFor } from '../support/services';
 
 jest.setTimeout(600_000);
 
-const MODEL_VERSION = 'efficientnet-lite0-224+conse-t10';
+const MODEL_VERSION = 'efficientnet-lite0-224+conse-wn-t10';
 
 describe('embedder: ingest → Kafka → embedder → store and database (three real processes)', () => {
   const harness = new PipelineHarness();

@@ -9,8 +9,8 @@ import { REPO_ROOT, kafkaBrokers, waitFor } from '../support/services';
 jest.setTimeout(900_000);
 const run = promisify(execFile);
 
-const V1 = 'efficientnet-lite0-224+conse-t10';
-const V2 = 'efficientnet-lite0-224+conse-t5';
+const V1 = 'efficientnet-lite0-224+conse-wn-t10';
+const V2 = 'efficientnet-lite0-224+conse-wn-t5';
 
 function randomUnit(dim: number): number[] {
   const v = Array.from({ length: dim }, () => Math.random() - 0.5);
@@ -99,7 +99,7 @@ describe('reindex to a new model version while queries run', () => {
 
     expect(stdout).toMatch(/reindex publishing: published 60\/60/);
     expect(stdout).toMatch(
-      /reindex done in \d+ s: alias items items__efficientnet-lite0-224_conse-t10 → items__efficientnet-lite0-224_conse-t5, 60 items/,
+      /reindex done in \d+ s: alias items items__efficientnet-lite0-224_conse-wn-t10 → items__efficientnet-lite0-224_conse-wn-t5, 60 items/,
     );
     expect(failures).toEqual([]);
     expect(queries).toBeGreaterThan(10);

@@ -56,12 +56,18 @@ describe('catalens eval refuses bad input with the fix in the message', () => {
 describeWithDataset('clothing', 'catalens eval on real photos', () => {
   it('prints one JSON line of scores and writes a markdown report', async () => {
     const report = join(work, 'report.md');
-    const { stdout } = await cli([
+    // one word the vectors do not know: left out with a warning, the run goes on
+    const words = JSON.parse(
+      readFileSync(resolve(REPO_ROOT, 'docs/evaluation/clothing.words.json'), 'utf8'),
+    ) as Record<string, string[]>;
+    words.dress = [...words.dress!, 'zzqxfrock'];
+    writeFileSync(join(work, 'clothing-words.json'), JSON.stringify(words));
+    const { stdout, stderr } = await cli([
       'eval',
       '--data',
       join(datasetDir('clothing')!, 'labels.csv'),
       '--label-words',
-      resolve(REPO_ROOT, 'docs/evaluation/clothing.words.json'),
+      join(work, 'clothing-words.json'),
       '--limit',
       '3',
       '--report',
@@ -72,7 +78,11 @@ describeWithDataset('clothing', 'catalens eval on real photos', () => {
     expect(scores.n).toBe(30); // 3 held-out photos of each of the 10 labels
     for (const key of ['tagP1', 'tagP5', 'textR10', 'simP10']) expect(scores[key]).toBeGreaterThanOrEqual(0);
     expect(scores.simP10).toBeGreaterThan(0.1); // above chance for 10 labels
-    expect(readFileSync(report, 'utf8')).toContain('| shoes | 3 |');
+    expect(stderr).toContain('label words not in the word vectors, left out: zzqxfrock');
+    const markdown = readFileSync(report, 'utf8');
+    expect(markdown).toContain('| shoes | 3 |');
+    expect(markdown).toContain('projector `conse-wn-t10`'); // ConSE over the shipped label concepts
+    expect(markdown).toMatch(/## First tag by label\n\n\| label \\ first tag \| dress \|/);
   }, 120_000);
 
   it('trains a DeViSE head on the training split and evaluates it on the held-out one', async () => {

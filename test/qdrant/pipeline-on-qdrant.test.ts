@@ -23,8 +23,8 @@ const url = qdrantUnderTest(
   'The embedded-store system tests (test/graphql, test/embedder) ran the same path.',
 );
 
-const V1 = 'efficientnet-lite0-224+conse-t10';
-const V2 = 'efficientnet-lite0-224+conse-t5';
+const V1 = 'efficientnet-lite0-224+conse-wn-t10';
+const V2 = 'efficientnet-lite0-224+conse-wn-t5';
 const LABELS = ['dress', 'shoes', 'hat'] as const;
 const PER_LABEL = 12;
 

@@ -56,6 +56,12 @@ export const graphqlConfigSchema = z.object({
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(2000),
   /** The image model's directory, as the embedders have it (image queries); default: the shipped model. */
   MODEL_DIR: z.string().min(1).optional(),
+  /**
+   * The embedders' semantic head, so that text queries land in the space its vectors live in:
+   * `conse` / `conse-t<N>` (the model's label concepts place query words among its classes) or a
+   * DeViSE head directory (query words at their word vectors).
+   */
+  SEMANTIC_HEAD: z.string().min(1).default('conse'),
   /** Model worker threads for image queries; the model loads at the first image query. */
   GRAPHQL_ENCODER_WORKERS: z.coerce.number().int().min(1).max(16).default(1),
   /** Largest query image `POST /v1/query-images` or `similarItems(imageUrl:)` accepts. */

@@ -25,10 +25,20 @@ export { Tagger, type Tag, type TagRequest, type TaggerOptions } from './tagging
 export { TextQueryEncoder, tokenize, type EncodedQuery } from './text/text-query-encoder';
 export { ConseProjector, type SemanticProjector } from './projection/conse';
 export { labelVectors } from './projection/label-vectors';
+export {
+  ConceptSpace,
+  LabelConceptsError,
+  lemmaForms,
+  parseLabelConcepts,
+  type ConceptSpaceOptions,
+  type LabelConcepts,
+  type TermAnchors,
+} from './projection/label-concepts';
 export { DeviseProjector } from './projection/devise';
 export {
   evaluateRetrieval,
   type EvaluatedImage,
   type EvaluationScores,
   type LabelScores,
+  type TagConfusion,
 } from './evaluation/retrieval-metrics';

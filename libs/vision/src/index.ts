@@ -13,6 +13,7 @@ export {
   loadEncoderModel,
   type EncoderModel,
 } from './model/load-encoder-model';
+export { loadLabelConcepts } from './model/label-concepts-file';
 export { imageToPixels } from './preprocess/image-to-pixels';
 export {
   BATCH_SIZES,

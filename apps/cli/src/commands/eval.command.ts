@@ -67,6 +67,7 @@ export function registerEvalCommand(program: Command): void {
         ...(options.devise ? { deviseDir: options.devise } : {}),
         ...(process.env.GLOVE_PATH ? { glovePath: process.env.GLOVE_PATH } : {}),
         onProgress: (done) => bar.update(done),
+        onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
       }).finally(() => bar.stop());
 
       const report = options.report ?? `${dirname(options.data)}/eval-${options.split}.md`;

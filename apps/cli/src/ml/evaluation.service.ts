@@ -10,6 +10,7 @@ import {
   type EvaluatedImage,
   type EvaluationScores,
   type LabelScores,
+  type TagConfusion,
   type WordVectors,
 } from '@catalens/semantics';
 import {
@@ -17,6 +18,7 @@ import {
   TfImageEncoder,
   conseHead,
   deviseHead,
+  loadLabelConcepts,
   type EncodedImage,
   type SemanticHead,
 } from '@catalens/vision';
@@ -33,11 +35,14 @@ export interface EvaluationRequest {
   vocabulary: 'products' | 'real-estate';
   glovePath?: string;
   onProgress?: (done: number, total: number) => void;
+  /** Label words or labels left out of the run, and why. */
+  onWarning?: (message: string) => void;
 }
 
 export interface EvaluationResult {
   overall: EvaluationScores;
   perLabel: LabelScores[];
+  confusion: TagConfusion;
   modelId: string;
   projectorId: string;
   backend: string;
@@ -60,27 +65,41 @@ export async function evaluatePipeline(request: EvaluationRequest): Promise<Eval
       (given ?? [label]).map((w) => w.toLowerCase()),
     );
   }
-  const unknown = [...words.values()].flat().filter((w) => !w.split(' ').every((p) => vectors.has(p)));
-  if (unknown.length) {
-    throw new CliUsageError(
-      `label words not in the word vectors: ${unknown.join(', ')}; map labels to known words with --label-words`,
+  // A word the vectors lack cannot be a tag: it is left out with a warning, not the whole run.
+  const known = (w: string): boolean => w.split(' ').every((p) => vectors.has(p));
+  const skipped = [...words.values()].flat().filter((w) => !known(w));
+  if (skipped.length) {
+    request.onWarning?.(
+      `label words not in the word vectors, left out: ${skipped.join(', ')}; map labels to known words with --label-words`,
     );
   }
+  for (const [label, w] of words) words.set(label, w.filter(known));
+  const wordless = [...words].filter(([, w]) => w.length === 0).map(([label]) => label);
+  if (wordless.length === words.size) {
+    throw new CliUsageError(
+      `no label has a word the word vectors know (${[...words.keys()].join(', ')}); map labels to known words with --label-words`,
+    );
+  }
+  if (wordless.length) {
+    request.onWarning?.(`labels with no known word, their images left out: ${wordless.join(', ')}`);
+  }
+  const images = request.images.filter((i) => !wordless.includes(i.label));
   const base = request.vocabulary === 'products' ? PRODUCTS : REAL_ESTATE;
-  // Label words join the vocabulary so that a correct tag is possible at all.
-  const vocabulary = Vocabulary.build(
-    { ...base, terms: [...base.terms, ...[...words.values()].flat()] },
-    vectors,
-  );
-  const tagger = new Tagger(vocabulary, { k: 5, threshold: -1 });
-  const queries = new TextQueryEncoder(vectors, vocabulary);
-
   const encoder = await TfImageEncoder.create(request.modelDir ? { modelDir: request.modelDir } : {});
   try {
-    const projector = headFor(request.deviseDir, encoder, vectors);
+    const projector = await headFor(request.deviseDir, request.modelDir, encoder, vectors);
+    // Label words join the vocabulary so that a correct tag is possible at all; terms sit where
+    // the head puts them, as the embedder's tagger and the GraphQL text search have them.
+    const plain = Vocabulary.build(
+      { ...base, terms: [...base.terms, ...[...words.values()].flat()] },
+      vectors,
+    );
+    const vocabulary = projector.anchors ? plain.anchoredIn(projector.anchors) : plain;
+    const tagger = new Tagger(vocabulary, { k: 5, threshold: -1 });
+    const queries = new TextQueryEncoder(vectors, vocabulary);
     const evaluated: EvaluatedImage[] = [];
-    for (let start = 0; start < request.images.length; start += BATCH) {
-      const batch = request.images.slice(start, start + BATCH);
+    for (let start = 0; start < images.length; start += BATCH) {
+      const batch = images.slice(start, start + BATCH);
       const bytes = batch.map((i) => readFileSync(i.file));
       const encoded: EncodedImage[] = projector.needsProbabilities
         ? await encoder.encodeWithProbabilities(bytes)
@@ -94,7 +113,7 @@ export async function evaluatePipeline(request: EvaluationRequest): Promise<Eval
           tags: tagger.tag(semantic).map((t) => t.term),
         });
       });
-      request.onProgress?.(evaluated.length, request.images.length);
+      request.onProgress?.(evaluated.length, images.length);
     }
     const labelQueries = new Map([...words].map(([label, w]) => [label, queries.encode(w.join(' ')).vector]));
     const scores = evaluateRetrieval(evaluated, words, labelQueries);
@@ -113,9 +132,16 @@ export async function evaluatePipeline(request: EvaluationRequest): Promise<Eval
 }
 
 /** The semantic head under evaluation; a wrong pairing is a usage error, not a crash. */
-function headFor(deviseDir: string | undefined, encoder: TfImageEncoder, vectors: WordVectors): SemanticHead {
+async function headFor(
+  deviseDir: string | undefined,
+  modelDir: string | undefined,
+  encoder: TfImageEncoder,
+  vectors: WordVectors,
+): Promise<SemanticHead> {
   try {
-    return deviseDir ? deviseHead(deviseDir, encoder) : conseHead(encoder, vectors);
+    return deviseDir
+      ? deviseHead(deviseDir, encoder)
+      : conseHead(encoder, vectors, 10, await loadLabelConcepts(modelDir));
   } catch (error) {
     if (error instanceof SemanticHeadError)
       throw new CliUsageError(`${error.message} (--devise <head>, --model <dir>)`);
@@ -143,5 +169,20 @@ export function evaluationReport(result: EvaluationResult, title: string, date: 
     "tagP1/tagP5: a top-1/top-5 tag is one of the label's words. textR10: the label's words as a text query, share of that",
     "label's images in the top 10. simP10: share of the 10 visually nearest other images with the same label.",
     '',
+    ...confusionTable(result),
   ].join('\n');
+}
+
+/** Rows: the images' labels; columns: the label whose words their first tag is (or other). */
+function confusionTable(result: EvaluationResult): string[] {
+  const labels = result.perLabel.map((l) => l.label);
+  const columns = [...labels, 'other'];
+  return [
+    '## First tag by label',
+    '',
+    `| label \\ first tag | ${columns.join(' | ')} |`,
+    `|---|${columns.map(() => '---').join('|')}|`,
+    ...labels.map((l) => `| ${l} | ${columns.map((c) => result.confusion[l]?.[c] ?? 0).join(' | ')} |`),
+    '',
+  ];
 }

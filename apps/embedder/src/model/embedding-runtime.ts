@@ -5,6 +5,7 @@ import {
   WorkerPoolImageEncoder,
   conseHead,
   deviseHead,
+  loadLabelConcepts,
   type ImageEmbedding,
   type SemanticHead,
 } from '@catalens/vision';
@@ -79,7 +80,12 @@ export class EmbeddingRuntime implements OnModuleInit, OnApplicationShutdown {
     try {
       const conse = /^conse(?:-t(\d{1,3}))?$/.exec(config.SEMANTIC_HEAD);
       head = conse
-        ? conseHead(encoder, vectors, conse[1] ? Number(conse[1]) : 10)
+        ? conseHead(
+            encoder,
+            vectors,
+            conse[1] ? Number(conse[1]) : 10,
+            await loadLabelConcepts(config.MODEL_DIR),
+          )
         : deviseHead(config.SEMANTIC_HEAD, encoder);
     } catch (error) {
       await encoder.close();
@@ -121,6 +127,10 @@ export class EmbeddingRuntime implements OnModuleInit, OnApplicationShutdown {
   }
   get wordVectors(): WordVectors {
     return this.ready.vectors;
+  }
+  /** The head's own place for vocabulary terms (ConSE over WordNet), if it has one. */
+  get semanticHead(): SemanticHead {
+    return this.ready.embedder.head;
   }
   get modelVersion(): string {
     return this.ready.embedder.modelVersion;

@@ -30,7 +30,11 @@ export class TenantTaggers {
   async forTenant(tenantId: string): Promise<Tagger> {
     const cached = this.cache.get(tenantId);
     if (cached && Date.now() - cached.loadedAt < this.config.EMBEDDER_VOCABULARY_TTL_MS) return cached.tagger;
-    this.vocabularies ??= new TenantVocabularies(this.runtime.wordVectors, this.config.EMBEDDER_VOCABULARY);
+    this.vocabularies ??= new TenantVocabularies(
+      this.runtime.wordVectors,
+      this.config.EMBEDDER_VOCABULARY,
+      this.runtime.semanticHead.anchors,
+    );
     const vocabulary = this.vocabularies.resolve(
       await this.repository.find(tenantId, TENANT_VOCABULARY),
       (error) =>

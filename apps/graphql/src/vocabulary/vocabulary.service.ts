@@ -1,5 +1,6 @@
 import { VocabularyRepository, type TenantVocabularyRecord } from '@catalens/db';
 import {
+  ConceptSpace,
   TENANT_VOCABULARY,
   TenantVocabularies,
   TextQueryEncoder,
@@ -8,6 +9,7 @@ import {
   loadWordVectors,
   type WordVectors,
 } from '@catalens/semantics';
+import { loadLabelConcepts } from '@catalens/vision';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { GRAPHQL_CONFIG, type GraphqlConfig } from '../config';
 
@@ -39,7 +41,16 @@ export class VocabularyService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     this.vectors = (await loadWordVectors(this.config.GLOVE_PATH)).vectors;
-    this.vocabularies = new TenantVocabularies(this.vectors, this.config.SEARCH_VOCABULARY);
+    // ConSE's vectors live among the model's classes: queries are placed there the same way the
+    // embedders place tag terms (conseHead), or they would miss the images they name.
+    const concepts = /^conse(-t\d{1,3})?$/.test(this.config.SEMANTIC_HEAD)
+      ? await loadLabelConcepts(this.config.MODEL_DIR)
+      : null;
+    this.vocabularies = new TenantVocabularies(
+      this.vectors,
+      this.config.SEARCH_VOCABULARY,
+      concepts ? new ConceptSpace(concepts, this.vectors) : undefined,
+    );
   }
 
   get wordVectors(): WordVectors {

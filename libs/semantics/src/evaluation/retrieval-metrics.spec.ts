@@ -49,4 +49,14 @@ describe('evaluateRetrieval', () => {
     expect(overall.textR10).toBe(0.5);
     expect(overall.n).toBe(4);
   });
+
+  it("counts what each label's images were first tagged as", () => {
+    const { confusion } = evaluateRetrieval(images, words, new Map());
+    expect(confusion).toEqual({ cat: { cat: 1, dog: 1 }, dog: { dog: 1, cat: 1 } });
+  });
+
+  it('counts a first tag outside every label as other', () => {
+    const { confusion } = evaluateRetrieval([image('cat', v(1, 0), ['hat'])], words, new Map());
+    expect(confusion).toEqual({ cat: { other: 1 } });
+  });
 });

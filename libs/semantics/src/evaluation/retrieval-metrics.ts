@@ -53,7 +53,7 @@ export function evaluateRetrieval(
   labelWords: ReadonlyMap<string, readonly string[]>,
   /** label → query vector for text search (the label's words, encoded). */
   labelQueries: ReadonlyMap<string, Float32Array | null>,
-): { overall: EvaluationScores; perLabel: LabelScores[] } {
+): { overall: EvaluationScores; perLabel: LabelScores[]; confusion: TagConfusion } {
   const labels = [...new Set(images.map((i) => i.label))].sort();
   const hitAt = (image: EvaluatedImage, k: number): boolean => {
     const words = new Set(labelWords.get(image.label) ?? [image.label]);
@@ -102,5 +102,34 @@ export function evaluateRetrieval(
       n: images.length,
     },
     perLabel,
+    confusion: confusionOfFirstTags(images, labels, labelWords),
   };
+}
+
+/** What a label's images were called: label → (the label whose words the first tag is, or `other`) → count. */
+export type TagConfusion = Record<string, Record<string, number>>;
+
+/**
+ * The confusion behind tagP1: for each true label, how many of its images got a first tag among
+ * each label's words (a word two labels share counts for the image's own label first), or none.
+ */
+function confusionOfFirstTags(
+  images: readonly EvaluatedImage[],
+  labels: readonly string[],
+  labelWords: ReadonlyMap<string, readonly string[]>,
+): TagConfusion {
+  const out: TagConfusion = Object.fromEntries(labels.map((l) => [l, {}]));
+  for (const image of images) {
+    const first = image.tags[0];
+    const own = labelWords.get(image.label) ?? [image.label];
+    const named =
+      first === undefined
+        ? 'other'
+        : own.includes(first)
+          ? image.label
+          : (labels.find((l) => (labelWords.get(l) ?? [l]).includes(first)) ?? 'other');
+    const row = out[image.label]!;
+    row[named] = (row[named] ?? 0) + 1;
+  }
+  return out;
 }

@@ -1,3 +1,4 @@
+import type { TermAnchors } from '../projection/label-concepts';
 import { canonicalTerm, type Vocabulary } from '../vocabulary/vocabulary';
 import { normalize, type WordVectors } from '../word-vectors/word-vectors';
 
@@ -28,11 +29,14 @@ export interface EncodedQuery {
  */
 export class TextQueryEncoder {
   private readonly phrases: string[][];
+  /** A word outside the vocabulary goes where the vocabulary's head places it, else its word vector. */
+  private readonly anchors: TermAnchors | undefined;
 
   constructor(
     private readonly vectors: WordVectors,
     private readonly vocabulary?: Vocabulary,
   ) {
+    this.anchors = vocabulary?.anchors;
     this.phrases = (vocabulary?.phrases() ?? []).map((p) => p.split(' '));
   }
 
@@ -67,7 +71,7 @@ export class TextQueryEncoder {
         add(term, this.vocabulary!.term(term)!.vector);
         continue;
       }
-      const vector = this.vectors.vector(token);
+      const vector = this.anchors?.anchor(token) ?? this.vectors.vector(token);
       if (vector) add(token, vector);
       else unknown.push(token);
     }

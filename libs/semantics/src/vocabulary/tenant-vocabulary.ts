@@ -1,3 +1,4 @@
+import type { TermAnchors } from '../projection/label-concepts';
 import type { WordVectors } from '../word-vectors/word-vectors';
 import { SHIPPED_VOCABULARIES } from './shipped-vocabularies';
 import { Vocabulary, VocabularyError } from './vocabulary';
@@ -24,6 +25,8 @@ export class TenantVocabularies {
     private readonly vectors: WordVectors,
     /** Shipped vocabulary for tenants without their own (and for an unknown `base`). */
     private readonly fallback: string,
+    /** The serving semantic head's term space (ConSE's WordNet space); word vectors without it. */
+    private readonly anchors?: TermAnchors,
   ) {}
 
   shippedVocabulary(name: string): Vocabulary {
@@ -35,6 +38,7 @@ export class TenantVocabularies {
           `no shipped vocabulary "${name}"; shipped: ${SHIPPED_VOCABULARIES.map((v) => v.name).join(', ')}`,
         );
       vocabulary = Vocabulary.build(spec, this.vectors);
+      if (this.anchors) vocabulary = vocabulary.anchoredIn(this.anchors);
       this.shipped.set(name, vocabulary);
     }
     return vocabulary;

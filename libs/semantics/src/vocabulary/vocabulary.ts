@@ -1,3 +1,4 @@
+import type { TermAnchors } from '../projection/label-concepts';
 import { normalize, type WordVectors } from '../word-vectors/word-vectors';
 
 export interface VocabularySpec {
@@ -58,6 +59,8 @@ export class Vocabulary {
     stopWords: Set<string>,
     readonly dim: number,
     private readonly spec: VocabularySpec,
+    /** The semantic space the term vectors were anchored in (see anchoredIn), if any. */
+    readonly anchors?: TermAnchors,
   ) {
     this.matrix = new Float32Array(terms.length * dim);
     terms.forEach((t, i) => this.matrix.set(t.vector, i * dim));
@@ -88,8 +91,37 @@ export class Vocabulary {
     return new Vocabulary(spec.name, terms, synonyms, stopWords, vectors.dim, spec);
   }
 
+  /**
+   * This vocabulary with each term's vector taken from a semantic head's space where the head
+   * places it (label-concepts.ts: ConSE's WordNet space), and its word vector elsewhere. Tags and
+   * text queries of that head's images use the anchored vectors.
+   */
+  anchoredIn(anchors: TermAnchors): Vocabulary {
+    const synonymsOf = new Map<string, string[]>();
+    for (const [word, term] of this.synonymToTerm)
+      synonymsOf.set(term, [...(synonymsOf.get(term) ?? []), word]);
+    const terms = this.terms.map((t) => {
+      const anchored = anchors.anchor(t.term, synonymsOf.get(t.term));
+      return anchored ? { ...t, vector: anchored } : t;
+    });
+    return new Vocabulary(
+      this.name,
+      terms,
+      this.synonymToTerm,
+      new Set(this.stopWords),
+      this.dim,
+      this.spec,
+      anchors,
+    );
+  }
+
   /** This vocabulary with a tenant's additions, removals, synonyms and stop-words applied. */
   withOverrides(overrides: VocabularyOverrides, vectors: WordVectors): Vocabulary {
+    const changed = this.withOverridesUnanchored(overrides, vectors);
+    return this.anchors ? changed.anchoredIn(this.anchors) : changed;
+  }
+
+  private withOverridesUnanchored(overrides: VocabularyOverrides, vectors: WordVectors): Vocabulary {
     const remove = new Set((overrides.remove ?? []).map(canonicalTerm));
     return Vocabulary.build(
       {

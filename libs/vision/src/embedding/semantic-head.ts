@@ -1,4 +1,12 @@
-import { ConseProjector, DeviseProjector, labelVectors, type WordVectors } from '@catalens/semantics';
+import {
+  ConceptSpace,
+  ConseProjector,
+  DeviseProjector,
+  labelVectors,
+  type LabelConcepts,
+  type TermAnchors,
+  type WordVectors,
+} from '@catalens/semantics';
 import { loadDeviseHead } from '../devise/devise-training';
 import type { EncodedImage } from '../encoder/image-encoder';
 
@@ -11,6 +19,11 @@ export interface SemanticHead {
   readonly dim: number;
   /** ConSE reads the classifier's probabilities; DeViSE only the visual vector. */
   readonly needsProbabilities: boolean;
+  /**
+   * Where this head places vocabulary terms and query words, when not at their word vectors
+   * (ConSE over WordNet concepts). Taggers and text queries for its images must use it.
+   */
+  readonly anchors?: TermAnchors;
   project(encoded: EncodedImage): Float32Array;
 }
 
@@ -21,22 +34,39 @@ export class SemanticHeadError extends Error {
   }
 }
 
-/** ConSE over the image model's own class labels: zero training (Norouzi et al. 2014). */
+/**
+ * ConSE over the image model's own class labels: zero training (Norouzi et al. 2014). With the
+ * model's label concepts (WordNet), each class is placed by its synonyms and parents and the
+ * vocabulary is anchored among the classes (libs/semantics label-concepts.ts); id `conse-wn-tT`.
+ * Without them, each class is its first synonym's word vector; id `conse-tT`.
+ */
 export function conseHead(
   model: { id: string; labels: readonly string[] | null },
   vectors: WordVectors,
   topT = 10,
+  concepts: LabelConcepts | null = null,
 ): SemanticHead {
   if (!model.labels) {
     throw new SemanticHeadError(
       `model ${model.id} has no class labels, so ConSE cannot project it; train a DeViSE head with \`catalens train devise\` and use it instead`,
     );
   }
-  const conse = new ConseProjector(`conse-t${topT}`, labelVectors(model.labels, vectors).vectors, topT);
+  if (concepts && concepts.classes.length !== model.labels.length) {
+    throw new SemanticHeadError(
+      `the label concepts (${concepts.source}) describe ${concepts.classes.length} classes, model ${model.id} has ${model.labels.length}`,
+    );
+  }
+  const space = concepts ? new ConceptSpace(concepts, vectors) : null;
+  const conse = new ConseProjector(
+    space ? `conse-${space.id}-t${topT}` : `conse-t${topT}`,
+    space ? space.classVectors : labelVectors(model.labels, vectors).vectors,
+    topT,
+  );
   return {
     id: conse.id,
     dim: conse.dim,
     needsProbabilities: true,
+    ...(space ? { anchors: space } : {}),
     project: (encoded) => {
       if (!encoded.probabilities) throw new SemanticHeadError('ConSE needs class probabilities');
       return conse.project(encoded.probabilities);

@@ -19,5 +19,10 @@ export const modelManifestSchema = z.strictObject({
   probabilitiesLayer: z.string().optional(),
   /** Class names, one per output of the classifier (a JSON file next to the model). */
   labelsFile: z.string().optional(),
+  /**
+   * The labels placed in WordNet (scripts/semantics/build-label-concepts.mjs), one entry per
+   * label in order: ConSE then projects through synonyms, hypernyms and part holonyms.
+   */
+  conceptsFile: z.string().optional(),
 });
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
