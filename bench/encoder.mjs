@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // bench/encoder: where image-encoding time goes, measured side by side in one run —
-// preprocessing alone (sharp decode + resize), the raw model per backend and batch size (pixels
-// already prepared), the whole encoder in one thread, and the worker pool (one TF.js instance per
-// core) with its speedup over one thread.
+// preprocessing alone (sharp decode + resize), the raw model per engine/backend and batch size
+// (pixels already prepared), the whole encoder in one thread, and the worker pool (one engine
+// instance per core) per engine with 1 and all workers, with onnx ÷ tfjs-wasm in the same run.
 //
 //   npm run build && node bench/encoder.mjs [--images 64] [--backends wasm,cpu]
 //
@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 const require = createRequire(import.meta.url);
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const sharp = require('sharp');
-const { TfImageEncoder, WorkerPoolImageEncoder, imageToPixels, BATCH_SIZES } = require(
+const { OnnxImageEncoder, TfImageEncoder, WorkerPoolImageEncoder, imageToPixels, BATCH_SIZES } = require(
   join(repo, 'libs/vision/dist'),
 );
 
@@ -90,15 +90,35 @@ for (const backend of values.backends.split(',')) {
   if (encoder !== single) await encoder.close();
 }
 
+const onnx = await OnnxImageEncoder.create();
+for (const batch of [1, 8, 32]) {
+  const count = Math.max(batch, Math.floor(images.length / batch) * batch);
+  await onnx.encodePixels(pixels.slice(0, batch));
+  const ms = await time(async () => {
+    for (let i = 0; i < count; i += batch)
+      await onnx.encodePixels(pixels.slice(i % pixels.length, (i % pixels.length) + batch));
+  });
+  console.log(`| raw model, onnx-cpu (1 thread), batch ${batch} | ${rate(count, ms)} |`);
+}
+await onnx.close();
+
 const oneThreadMs = await time(() => single.encode(images));
 console.log(`| whole encoder, one thread (wasm) | ${rate(images.length, oneThreadMs)} |`);
 await single.close();
-for (const workers of [1, availableParallelism()]) {
-  const pool = await WorkerPoolImageEncoder.create({ workers, chunk: 8 });
-  await pool.encode(images.slice(0, 8 * workers)); // warm every worker
-  const ms = await time(() => pool.encode(images));
-  console.log(
-    `| worker pool, ${workers} worker${workers > 1 ? 's' : ''} | ${rate(images.length, ms)} (×${(oneThreadMs / ms).toFixed(2)} vs one thread) |`,
-  );
-  await pool.close();
+const pooled = {};
+for (const engine of ['tfjs-wasm', 'onnx']) {
+  for (const workers of [1, availableParallelism()]) {
+    const pool = await WorkerPoolImageEncoder.create({ engine, workers, chunk: 8 });
+    await pool.encode(images.slice(0, 8 * workers)); // warm every worker
+    const ms = await time(() => pool.encode(images));
+    pooled[`${engine}/${workers}`] = ms;
+    console.log(
+      `| worker pool, ${engine}, ${workers} worker${workers > 1 ? 's' : ''} | ${rate(images.length, ms)} (×${(oneThreadMs / ms).toFixed(2)} vs one wasm thread) |`,
+    );
+    await pool.close();
+  }
 }
+for (const workers of [1, availableParallelism()])
+  console.log(
+    `| **onnx ÷ tfjs-wasm, pool of ${workers}** | **×${(pooled[`tfjs-wasm/${workers}`] / pooled[`onnx/${workers}`]).toFixed(2)}** |`,
+  );

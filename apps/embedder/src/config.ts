@@ -8,6 +8,7 @@ import {
   loadConfig,
   vectorStoreEnv,
 } from '@catalens/config';
+import { ENGINES } from '@catalens/vision';
 import { z } from 'zod';
 
 export const embedderConfigSchema = z.object({
@@ -23,6 +24,12 @@ export const embedderConfigSchema = z.object({
   ...collectionEnv,
   /** Image model directory (catalens-model.json); default: the shipped EfficientNet-Lite0. */
   MODEL_DIR: z.string().min(1).optional(),
+  /**
+   * Inference engine: `onnx` (ONNX Runtime CPU, one single-threaded session per worker; falls back
+   * to tfjs-wasm with a logged reason when it cannot load), `tfjs-wasm`, `tfjs-node`,
+   * `tfjs-node-gpu` (CUDA 11 hosts) or `tfjs-cpu`.
+   */
+  EMBEDDER_ENGINE: z.enum(ENGINES).default('onnx'),
   /**
    * `conse` (zero-shot over the model's classes, top 10), `conse-t<N>` (top N), or a DeViSE head
    * directory from `catalens train devise`.

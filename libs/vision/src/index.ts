@@ -26,6 +26,14 @@ export {
   type ImageEncoderOptions,
 } from './encoder/image-encoder';
 export { EncoderWorkerExitedError, WorkerPoolImageEncoder } from './encoder/worker-pool-encoder';
+export { OnnxImageEncoder } from './encoder/onnx-image-encoder';
+export {
+  ENGINES,
+  createLocalEncoder,
+  type EngineName,
+  type EngineOptions,
+  type LocalImageEncoder,
+} from './encoder/engine';
 export {
   loadDeviseHead,
   saveDeviseHead,

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { SingleBar } from 'cli-progress';
+import { ENGINES, type EngineName } from '@catalens/vision';
 import type { Command } from 'commander';
 import { CliUsageError } from '../admin/tenant-admin.service';
 import { evaluatePipeline, evaluationReport } from '../ml/evaluation.service';
@@ -11,6 +12,7 @@ interface EvalOptions {
   data: string;
   labelWords?: string;
   model?: string;
+  engine: string;
   devise?: string;
   vocabulary: string;
   split: string;
@@ -31,6 +33,7 @@ export function registerEvalCommand(program: Command): void {
       'label → list of words, e.g. {"frontal": ["house", "exterior", "facade"]}',
     )
     .option('--model <dir>', 'model directory (default: the shipped model)')
+    .option('--engine <name>', `inference engine: ${ENGINES.join(' | ')}`, 'onnx')
     .option('--devise <dir>', 'a DeViSE head from `catalens train devise` (default: zero-shot ConSE)')
     .option('--vocabulary <name>', 'tag vocabulary: products | real-estate', 'products')
     .option('--split <which>', 'held-out (the project split, never trained on) | all', 'held-out')
@@ -44,6 +47,8 @@ export function registerEvalCommand(program: Command): void {
       if (options.vocabulary !== 'products' && options.vocabulary !== 'real-estate') {
         throw new CliUsageError(`--vocabulary ${options.vocabulary}: use products or real-estate`);
       }
+      if (!(ENGINES as readonly string[]).includes(options.engine))
+        throw new CliUsageError(`--engine ${options.engine}: use ${ENGINES.join(', ')}`);
       if (options.split !== 'held-out' && options.split !== 'all')
         throw new CliUsageError(`--split ${options.split}: use held-out or all`);
       const limit = parsePerLabelLimit(options.limit);
@@ -64,6 +69,7 @@ export function registerEvalCommand(program: Command): void {
         vocabulary: options.vocabulary,
         ...(labelWords ? { labelWords } : {}),
         ...(options.model ? { modelDir: options.model } : {}),
+        engine: options.engine as EngineName,
         ...(options.devise ? { deviseDir: options.devise } : {}),
         ...(process.env.GLOVE_PATH ? { glovePath: process.env.GLOVE_PATH } : {}),
         onProgress: (done) => bar.update(done),

@@ -15,11 +15,13 @@ import {
 } from '@catalens/semantics';
 import {
   SemanticHeadError,
-  TfImageEncoder,
   conseHead,
+  createLocalEncoder,
   deviseHead,
   loadLabelConcepts,
   type EncodedImage,
+  type EngineName,
+  type LocalImageEncoder,
   type SemanticHead,
 } from '@catalens/vision';
 import { CliUsageError } from '../admin/tenant-admin.service';
@@ -30,6 +32,8 @@ export interface EvaluationRequest {
   /** label → words that count as a correct tag and form its text query; default: the label itself. */
   labelWords?: Readonly<Record<string, readonly string[]>>;
   modelDir?: string;
+  /** Inference engine (default onnx); the figures must not depend on it (issue 24). */
+  engine?: EngineName;
   /** A head from `catalens train devise`; without it, zero-shot ConSE over the model's classes. */
   deviseDir?: string;
   vocabulary: 'products' | 'real-estate';
@@ -85,7 +89,11 @@ export async function evaluatePipeline(request: EvaluationRequest): Promise<Eval
   }
   const images = request.images.filter((i) => !wordless.includes(i.label));
   const base = request.vocabulary === 'products' ? PRODUCTS : REAL_ESTATE;
-  const encoder = await TfImageEncoder.create(request.modelDir ? { modelDir: request.modelDir } : {});
+  const { encoder, fallback } = await createLocalEncoder({
+    ...(request.modelDir ? { modelDir: request.modelDir } : {}),
+    engine: request.engine ?? 'onnx',
+  });
+  if (fallback) request.onWarning?.(fallback);
   try {
     const projector = await headFor(request.deviseDir, request.modelDir, encoder, vectors);
     // Label words join the vocabulary so that a correct tag is possible at all; terms sit where
@@ -135,7 +143,7 @@ export async function evaluatePipeline(request: EvaluationRequest): Promise<Eval
 async function headFor(
   deviseDir: string | undefined,
   modelDir: string | undefined,
-  encoder: TfImageEncoder,
+  encoder: LocalImageEncoder,
   vectors: WordVectors,
 ): Promise<SemanticHead> {
   try {
@@ -154,7 +162,7 @@ export function evaluationReport(result: EvaluationResult, title: string, date: 
   return [
     `# Evaluation — ${title}`,
     '',
-    `${date} · model \`${result.modelId}\` · projector \`${result.projectorId}\` · vocabulary \`${result.vocabulary}\` (+ label words) · backend ${result.backend} · ${result.overall.n} images · ${result.seconds.toFixed(0)} s`,
+    `${date} · model \`${result.modelId}\` · projector \`${result.projectorId}\` · vocabulary \`${result.vocabulary}\` (+ label words) · engine ${result.backend} · ${result.overall.n} images · ${result.seconds.toFixed(0)} s`,
     '',
     '| tagP1 | tagP5 | textR10 | simP10 | n |',
     '|---|---|---|---|---|',

@@ -68,6 +68,7 @@ export class EmbeddingRuntime implements OnModuleInit, OnApplicationShutdown {
     const config = this.config;
     const { vectors } = await loadWordVectors(config.GLOVE_PATH);
     const encoder = await WorkerPoolImageEncoder.create({
+      engine: config.EMBEDDER_ENGINE,
       workers: config.EMBEDDER_WORKERS,
       chunk: config.EMBEDDER_BATCH_MAX,
       ...(config.MODEL_DIR ? { modelDir: config.MODEL_DIR } : {}),
@@ -76,6 +77,7 @@ export class EmbeddingRuntime implements OnModuleInit, OnApplicationShutdown {
         this.metrics.inferSeconds.observe(t.inferSeconds);
       },
     });
+    if (encoder.fallback) this.logger.warn(`EMBEDDER_ENGINE=${config.EMBEDDER_ENGINE}: ${encoder.fallback}`);
     let head: SemanticHead;
     try {
       const conse = /^conse(?:-t(\d{1,3}))?$/.exec(config.SEMANTIC_HEAD);

@@ -42,6 +42,7 @@ export class QueryImageEncoder implements OnApplicationShutdown {
     }).then(
       (encoder) => {
         this.logger.log(`image model ${encoder.id} loaded for image queries (${encoder.backend})`);
+        if (encoder.fallback) this.logger.warn(encoder.fallback);
         return encoder;
       },
       (error: Error) => {

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { TfImageEncoder, type EncodeTiming, type EncodedImage } from './image-encoder';
-import type { ImageEncoderOptions } from './image-encoder';
+import { createLocalEncoder, type EngineOptions } from './engine';
+import type { EncodeTiming, EncodedImage } from './image-encoder';
 
 /** Messages between the pool and a worker. Image bytes and vectors travel as transferred buffers. */
 export type WorkerRequest =
@@ -8,17 +8,18 @@ export type WorkerRequest =
 export type WorkerResponse =
   | { id: number; encoded: EncodedImage[]; timing: EncodeTiming }
   | { id: number; error: { name: string; message: string; index?: number; detail?: string } }
-  | { ready: true; id: string; dim: number; backend: string; labels: string[] | null };
+  | { ready: true; id: string; dim: number; backend: string; labels: string[] | null; fallback?: string };
 
 async function main(): Promise<void> {
   const port = parentPort!;
-  const encoder = await TfImageEncoder.create(workerData as ImageEncoderOptions);
+  const { encoder, fallback } = await createLocalEncoder(workerData as EngineOptions);
   port.postMessage({
     ready: true,
     id: encoder.id,
     dim: encoder.dim,
     backend: encoder.backend,
     labels: encoder.labels ? [...encoder.labels] : null,
+    ...(fallback ? { fallback } : {}),
   } satisfies WorkerResponse);
   port.on('message', (request: WorkerRequest) => {
     if ('close' in request) {

@@ -48,7 +48,8 @@ export interface ImageEncoder {
   /** `modelVersion` component: the model id. */
   readonly id: string;
   readonly dim: number;
-  readonly backend: BackendName;
+  /** What runs the model: `onnx-cpu`, or the TF.js backend (`wasm`, `tensorflow`, …). */
+  readonly backend: string;
   encode(images: readonly Buffer[]): Promise<Float32Array[]>;
   close(): Promise<void>;
 }

@@ -1,15 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { BackendName } from '../backend/select-backend';
 import type { WorkerRequest, WorkerResponse } from './encoder-worker';
-import {
-  ImageDecodeError,
-  type EncodeTiming,
-  type EncodedImage,
-  type ImageEncoder,
-  type ImageEncoderOptions,
-} from './image-encoder';
+import type { EngineOptions } from './engine';
+import { ImageDecodeError, type EncodeTiming, type EncodedImage, type ImageEncoder } from './image-encoder';
 
 interface PoolWorker {
   worker: Worker;
@@ -30,7 +24,7 @@ export class EncoderWorkerExitedError extends Error {
   }
 }
 
-type WorkerScript = { script: string; workerData: ImageEncoderOptions };
+type WorkerScript = { script: string; workerData: EngineOptions };
 
 /** Starts one worker and resolves when its model is loaded. */
 function startWorker({ script, workerData }: WorkerScript) {
@@ -51,8 +45,8 @@ function startWorker({ script, workerData }: WorkerScript) {
 }
 
 /**
- * Runs one TF.js instance per worker thread. The WebAssembly backend is single-threaded in Node,
- * so this is how one process uses every core; with a native backend one worker is enough.
+ * Runs one engine instance per worker thread (ONNX Runtime with one intra-op thread, or TF.js,
+ * whose WebAssembly backend is single-threaded in Node): this is how one process uses every core.
  * Each call goes to the least busy worker; batches larger than `chunk` are split across workers.
  * A worker that dies fails only its own requests (EncoderWorkerExitedError, retryable) and is
  * replaced by a new one; the others keep serving meanwhile.
@@ -69,8 +63,10 @@ export class WorkerPoolImageEncoder implements ImageEncoder {
     private readonly source: WorkerScript,
     readonly id: string,
     readonly dim: number,
-    readonly backend: BackendName,
+    readonly backend: string,
     readonly labels: readonly string[] | null,
+    /** Why the onnx engine was not used, when it was asked for and could not load. */
+    readonly fallback: string | undefined,
     private readonly chunk: number,
     private readonly onTiming: ((timing: EncodeTiming) => void) | undefined,
   ) {
@@ -123,7 +119,7 @@ export class WorkerPoolImageEncoder implements ImageEncoder {
   }
 
   static async create(
-    options: ImageEncoderOptions & {
+    options: EngineOptions & {
       workers?: number;
       chunk?: number;
       /** Called once per worker request with its decode and model seconds (for metrics). */
@@ -135,8 +131,9 @@ export class WorkerPoolImageEncoder implements ImageEncoder {
     const script = __filename.endsWith('.ts')
       ? join(__dirname, '..', '..', 'dist', 'encoder', 'encoder-worker.js')
       : join(__dirname, 'encoder-worker.js');
-    const workerData: ImageEncoderOptions = {
+    const workerData: EngineOptions = {
       ...(options.modelDir ? { modelDir: options.modelDir } : {}),
+      ...(options.engine ? { engine: options.engine } : {}),
       ...(options.backend ? { backend: options.backend } : {}),
     };
     const source = { script, workerData };
@@ -147,8 +144,9 @@ export class WorkerPoolImageEncoder implements ImageEncoder {
       source,
       first.id,
       first.dim,
-      first.backend as BackendName,
+      first.backend,
       first.labels,
+      first.fallback,
       options.chunk ?? 8,
       options.onTiming,
     );

@@ -24,5 +24,10 @@ export const modelManifestSchema = z.strictObject({
    * label in order: ConSE then projects through synonyms, hypernyms and part holonyms.
    */
   conceptsFile: z.string().optional(),
+  /**
+   * The same network as an ONNX graph (scripts/models/efficientnet-lite0/export_onnx.py), inputs
+   * NHWC like model.json and outputs named embeddingLayer / probabilitiesLayer: the onnx engine.
+   */
+  onnxFile: z.string().optional(),
 });
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
