@@ -103,32 +103,13 @@ export class TfImageEncoder implements ImageEncoder {
   }
 
   /** Encodes and reports where the time went (decode + resize vs the model), for metrics. */
-  async encodeTimed(
+  encodeTimed(
     images: readonly Buffer[],
     withProbabilities: boolean,
   ): Promise<{ encoded: EncodedImage[]; timing: EncodeTiming }> {
-    const started = performance.now();
-    const pixels = await Promise.all(
-      images.map((image, index) =>
-        imageToPixels(image, this.model.manifest).catch((error: Error) => {
-          throw new ImageDecodeError(index, error.message);
-        }),
-      ),
+    return encodeInBatches(images, this.model.manifest, BATCH_SIZES[BATCH_SIZES.length - 1]!, (pixels) =>
+      this.encodeBatch(pixels, withProbabilities),
     );
-    const preprocessed = performance.now();
-    const out: EncodedImage[] = [];
-    const max = BATCH_SIZES[BATCH_SIZES.length - 1]!;
-    for (let start = 0; start < pixels.length; start += max) {
-      out.push(...(await this.encodeBatch(pixels.slice(start, start + max), withProbabilities)));
-    }
-    return {
-      encoded: out,
-      timing: {
-        images: images.length,
-        preprocessSeconds: (preprocessed - started) / 1000,
-        inferSeconds: (performance.now() - preprocessed) / 1000,
-      },
-    };
   }
 
   /** Time spent in the model alone, for the benchmark's raw-model column. */
@@ -180,4 +161,37 @@ export class TfImageEncoder implements ImageEncoder {
     this.model.dispose();
     return Promise.resolve();
   }
+}
+
+/**
+ * Decodes and resizes every image (the first that fails is an ImageDecodeError with its index),
+ * then runs the model on batches of at most `maxBatch`, timing the two stages apart. Every
+ * engine encodes this way.
+ */
+export async function encodeInBatches(
+  images: readonly Buffer[],
+  manifest: EncoderModel['manifest'],
+  maxBatch: number,
+  encodeBatch: (pixels: readonly Uint8Array[]) => Promise<EncodedImage[]>,
+): Promise<{ encoded: EncodedImage[]; timing: EncodeTiming }> {
+  const started = performance.now();
+  const pixels = await Promise.all(
+    images.map((image, index) =>
+      imageToPixels(image, manifest).catch((error: Error) => {
+        throw new ImageDecodeError(index, error.message);
+      }),
+    ),
+  );
+  const preprocessed = performance.now();
+  const encoded: EncodedImage[] = [];
+  for (let start = 0; start < pixels.length; start += maxBatch)
+    encoded.push(...(await encodeBatch(pixels.slice(start, start + maxBatch))));
+  return {
+    encoded,
+    timing: {
+      images: images.length,
+      preprocessSeconds: (preprocessed - started) / 1000,
+      inferSeconds: (performance.now() - preprocessed) / 1000,
+    },
+  };
 }

@@ -4,8 +4,8 @@ import { normalize } from '@catalens/semantics';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { DEFAULT_MODEL_DIR, ModelLoadError } from '../model/load-encoder-model';
 import { modelManifestSchema, type ModelManifest } from '../model/model-manifest';
-import { imageToPixels, writePixels } from '../preprocess/image-to-pixels';
-import { ImageDecodeError, type EncodeTiming, type EncodedImage } from './image-encoder';
+import { writePixels } from '../preprocess/image-to-pixels';
+import { encodeInBatches, type EncodeTiming, type EncodedImage } from './image-encoder';
 
 /** Images per session run; ONNX takes any batch size, so nothing is padded. */
 const MAX_BATCH = 32;
@@ -92,30 +92,13 @@ export class OnnxImageEncoder {
     return (await this.encodeTimed(images, true)).encoded;
   }
 
-  async encodeTimed(
+  encodeTimed(
     images: readonly Buffer[],
     withProbabilities: boolean,
   ): Promise<{ encoded: EncodedImage[]; timing: EncodeTiming }> {
-    const started = performance.now();
-    const pixels = await Promise.all(
-      images.map((image, index) =>
-        imageToPixels(image, this.manifest).catch((error: Error) => {
-          throw new ImageDecodeError(index, error.message);
-        }),
-      ),
+    return encodeInBatches(images, this.manifest, MAX_BATCH, (pixels) =>
+      this.encodeBatch(pixels, withProbabilities),
     );
-    const preprocessed = performance.now();
-    const encoded: EncodedImage[] = [];
-    for (let start = 0; start < pixels.length; start += MAX_BATCH)
-      encoded.push(...(await this.encodeBatch(pixels.slice(start, start + MAX_BATCH), withProbabilities)));
-    return {
-      encoded,
-      timing: {
-        images: images.length,
-        preprocessSeconds: (preprocessed - started) / 1000,
-        inferSeconds: (performance.now() - preprocessed) / 1000,
-      },
-    };
   }
 
   /** The model alone on decoded pixels (the benchmark's raw-model column). */
