@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Soak: mixed traffic against `npm start`'s one process for a long time, watching its memory.
-//   npm run bench:soak -- [--minutes 30] [--workers 3] [--bad-share 0.1]
+//   npm run bench:soak -- [--minutes 30] [--window 20] [--workers 3] [--bad-share 0.1]
 // Traffic: ingest of real photos (re-ingesting a fixed pool of externalIds with other photos, so
 // the catalog's size stays bounded and growth means a leak, not data), similar / semantic / hybrid
 // searches, item pages, tag feedback, and a share of bad inputs of every class. RSS (from /proc)
@@ -21,7 +21,7 @@ const arg = (name, fallback) => {
 const minutes = arg('minutes', 30);
 const workers = arg('workers', 3);
 const badShare = arg('bad-share', 0.1);
-const windowMinutes = Math.min(20, (minutes * 2) / 3);
+const windowMinutes = Math.min(arg('window', 20), (minutes * 2) / 3);
 const warmupMinutes = minutes - windowMinutes;
 const SAMPLE_MS = 10_000;
 const POOL = 400;
