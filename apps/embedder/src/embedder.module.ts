@@ -13,7 +13,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { EMBEDDER_CONFIG, type EmbedderConfig } from './config';
 import { ItemsConsumer } from './consumer/items.consumer';
 import { EmbedderMetrics } from './metrics/embedder-metrics';
-import { EmbeddingRuntime } from './model/embedding-runtime';
+import { EmbeddingRuntime, imageEncoderProvider } from './model/embedding-runtime';
 import { ItemIndexingService } from './pipeline/item-indexing.service';
 import { PipelineHealth } from './pipeline/pipeline-health';
 import { ServingCollection } from './pipeline/serving-collection';
@@ -82,6 +82,7 @@ export class EmbedderModule {
         },
         EmbedderMetrics,
         PipelineHealth,
+        imageEncoderProvider(),
         EmbeddingRuntime,
         TenantTaggers,
         ServingCollection,

@@ -1,15 +1,24 @@
 import { loadWordVectors, type WordVectors } from '@catalens/semantics';
 import {
   ImageDecodeError,
+  IMAGE_ENCODER,
   ImageEmbedder,
   WorkerPoolImageEncoder,
+  type ClassifyingImageEncoder,
   conseHead,
   deviseHead,
   loadLabelConcepts,
   type ImageEmbedding,
   type SemanticHead,
 } from '@catalens/vision';
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type FactoryProvider,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { EMBEDDER_CONFIG, type EmbedderConfig } from '../config';
 import { EmbedderMetrics } from '../metrics/embedder-metrics';
 import { type BatchOutcome, MicroBatcher } from '../pipeline/micro-batcher';
@@ -46,6 +55,34 @@ export async function embedIsolatingBadImages(
   return outcomes;
 }
 
+/** What the embedder needs of the ImageEncoder port: class probabilities, and its parallelism. */
+export type EmbedderImageEncoder = ClassifyingImageEncoder & {
+  readonly size: number;
+  readonly fallback?: string;
+};
+
+/**
+ * The ImageEncoder port's adapter for this app (IMAGE_ENCODER): the worker pool running
+ * EMBEDDER_ENGINE in EMBEDDER_WORKERS threads, started before the app listens.
+ */
+export function imageEncoderProvider(): FactoryProvider<Promise<EmbedderImageEncoder>> {
+  return {
+    provide: IMAGE_ENCODER,
+    inject: [EMBEDDER_CONFIG, EmbedderMetrics],
+    useFactory: (config: EmbedderConfig, metrics: EmbedderMetrics) =>
+      WorkerPoolImageEncoder.create({
+        engine: config.EMBEDDER_ENGINE,
+        workers: config.EMBEDDER_WORKERS,
+        chunk: config.EMBEDDER_BATCH_MAX,
+        ...(config.MODEL_DIR ? { modelDir: config.MODEL_DIR } : {}),
+        onTiming: (t) => {
+          metrics.preprocessSeconds.observe(t.preprocessSeconds);
+          metrics.inferSeconds.observe(t.inferSeconds);
+        },
+      }),
+  };
+}
+
 /**
  * The loaded image model, semantic head and word vectors, and the micro-batcher in front of
  * them. Loaded before the app listens: an embedder without its model is not alive.
@@ -62,21 +99,13 @@ export class EmbeddingRuntime implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(EMBEDDER_CONFIG) private readonly config: EmbedderConfig,
     private readonly metrics: EmbedderMetrics,
+    @Inject(IMAGE_ENCODER) private readonly encoder: EmbedderImageEncoder,
   ) {}
 
   async onModuleInit(): Promise<void> {
     const config = this.config;
     const { vectors } = await loadWordVectors(config.GLOVE_PATH);
-    const encoder = await WorkerPoolImageEncoder.create({
-      engine: config.EMBEDDER_ENGINE,
-      workers: config.EMBEDDER_WORKERS,
-      chunk: config.EMBEDDER_BATCH_MAX,
-      ...(config.MODEL_DIR ? { modelDir: config.MODEL_DIR } : {}),
-      onTiming: (t) => {
-        this.metrics.preprocessSeconds.observe(t.preprocessSeconds);
-        this.metrics.inferSeconds.observe(t.inferSeconds);
-      },
-    });
+    const encoder = this.encoder;
     if (encoder.fallback) this.logger.warn(`EMBEDDER_ENGINE=${config.EMBEDDER_ENGINE}: ${encoder.fallback}`);
     let head: SemanticHead;
     try {
