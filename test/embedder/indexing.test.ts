@@ -51,7 +51,8 @@ describe('embedder: ingest → Kafka → embedder → store and database (three 
     expect((await readiness(embedder.url)).status).toBe(200);
     const metrics = await (await fetch(`${embedder.url}/metrics`)).text();
     expect(metrics).toMatch(/catalens_embedder_records_total\{outcome="indexed"[^}]*\} 300/);
-    expect(metrics).toMatch(/catalens_embedder_backend_info\{backend="(wasm|cpu|tensorflow)"/);
+    // the default engine: ONNX Runtime's CPU provider
+    expect(metrics).toMatch(/catalens_embedder_backend_info\{backend="onnx-cpu"/);
 
     // The embedded store belongs to one process: look at it once the embedder has stopped.
     await embedder.stop();
