@@ -9,6 +9,7 @@
 //      (the goal's load) and one the machine can sustain (70 % of the throughput measured in 1).
 //
 //   npm run build && node bench/pipeline.mjs [--items 400] [--workers 2] [--batch 8] [--seconds 20]
+//       [--engines onnx,tfjs-wasm] [--loads 50] [--no-latency]
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -28,12 +29,15 @@ const { values } = parseArgs({
     loads: { type: 'string', default: '50' },
     latency: { type: 'boolean', default: true },
     'no-latency': { type: 'boolean', default: false },
+    engines: { type: 'string', default: 'onnx,tfjs-wasm' },
   },
 });
 const N = Number(values.items);
 const WORKERS = Number(values.workers);
 const BATCH = Number(values.batch);
 const SECONDS = Number(values.seconds);
+// Throughput per engine, side by side; the latency part runs on the first.
+const ENGINES = values.engines.split(',');
 
 servicesUp();
 const { Kafka, logLevel } = require('kafkajs');
@@ -78,8 +82,9 @@ async function waitIndexed(db, count, timeoutMs) {
   }
 }
 
-function embedderEnv(db, topic, storeDir) {
+function embedderEnv(db, topic, storeDir, engine = ENGINES[0]) {
   return {
+    EMBEDDER_ENGINE: engine,
     DATABASE_URL: db.url,
     KAFKA_BROKERS: '127.0.0.1:9092',
     CATALENS_TOPIC_ITEMS: topic,
@@ -92,88 +97,98 @@ function embedderEnv(db, topic, storeDir) {
 }
 
 // ── 1. throughput: a backlog of N records ──
-const db = await benchDatabase();
-const topic = `bench.pipeline.${randomBytes(3).toString('hex')}`;
 const admin = kafka.admin();
 await admin.connect();
-await admin.createTopics({ topics: [{ topic, numPartitions: 12 }], waitForLeaders: true });
-const items = new ItemRepository(db.prisma);
-const normalized = [];
-const records = [];
-for (let i = 0; i < N; i++) {
-  const image = await normalizeImage(photos[i]);
-  normalized.push(image.bytes);
-  const row = await items.saveReceived(
-    db.tenantId,
-    { externalId: `b-${i}`, title: `Bench item ${i}` },
-    { ...image, perceptualHash: 0n },
-    null,
+async function throughput(engine) {
+  const db = await benchDatabase();
+  const topic = `bench.pipeline.${randomBytes(3).toString('hex')}`;
+  await admin.createTopics({ topics: [{ topic, numPartitions: 12 }], waitForLeaders: true });
+  const items = new ItemRepository(db.prisma);
+  const normalized = [];
+  const records = [];
+  for (let i = 0; i < N; i++) {
+    const image = await normalizeImage(photos[i]);
+    normalized.push(image.bytes);
+    const row = await items.saveReceived(
+      db.tenantId,
+      { externalId: `b-${i}`, title: `Bench item ${i}` },
+      { ...image, perceptualHash: 0n },
+      null,
+    );
+    records.push({
+      key: itemKey(db.tenantId, row.id),
+      value: encodeItemEnvelope({
+        schema: 'catalens.item.v1',
+        tenantId: db.tenantId,
+        itemId: row.id,
+        externalId: row.externalId,
+        contentHash: image.contentHash,
+        image: {
+          mime: image.mime,
+          width: image.width,
+          height: image.height,
+          size: image.bytes.length,
+          bytes: image.bytes.toString('base64'),
+        },
+        metadata: { title: row.title },
+        producedAt: new Date().toISOString(),
+      }),
+    });
+  }
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  for (let i = 0; i < records.length; i += 100) {
+    await producer.send({ topic, acks: -1, messages: records.slice(i, i + 100) });
+  }
+  await producer.disconnect();
+
+  const storeDir = mkdtempSync(join(tmpdir(), 'bench-store-'));
+  const embedder = await startApp('embedder', embedderEnv(db, topic, storeDir, engine));
+  const backlog = await waitIndexed(db, N, 1_800_000);
+  const metrics = await (await fetch(`${embedder.url}/metrics`)).text();
+  await embedder.stop();
+  const metric = (name) =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+  const pipelineSeconds = (new Date(backlog.last) - new Date(backlog.first)) / 1000;
+  const pipelineRate = (N - backlog.in_first) / pipelineSeconds;
+  rmSync(storeDir, { recursive: true, force: true });
+  await admin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
+  await db.drop();
+
+  // The raw model: the same pool the embedder uses, same images, workers and batch, every batch
+  // in flight at once (its best case), no Kafka, store or database.
+  const pool = await WorkerPoolImageEncoder.create({ engine, workers: WORKERS, chunk: BATCH });
+  await pool.encodeWithProbabilities(normalized.slice(0, BATCH * WORKERS));
+  const t0 = performance.now();
+  const inFlight = [];
+  for (let i = 0; i < N; i += BATCH)
+    inFlight.push(pool.encodeWithProbabilities(normalized.slice(i, i + BATCH)));
+  await Promise.all(inFlight);
+  const rawRate = N / ((performance.now() - t0) / 1000);
+  const backend = pool.backend;
+  await pool.close();
+
+  console.log('| measure | images/s |');
+  console.log('|---|---|');
+  console.log(`| raw model (worker pool, ${engine}: ${backend}, decode + infer) | ${rawRate.toFixed(1)} |`);
+  console.log(`| embedder end to end (Kafka → store + rows), ${engine} | ${pipelineRate.toFixed(1)} |`);
+  console.log(`| **ratio** (goal ≥ 0.90) | **${(pipelineRate / rawRate).toFixed(2)}** |\n`);
+  const batches = metric('catalens_embedder_batch_size_count');
+  console.log(
+    `embedder time (summed over workers/batches): decode ${metric('catalens_embedder_preprocess_seconds_sum').toFixed(1)} s, ` +
+      `model ${metric('catalens_embedder_infer_seconds_sum').toFixed(1)} s, upsert ${metric('catalens_embedder_upsert_seconds_sum').toFixed(1)} s ` +
+      `over ${pipelineSeconds.toFixed(1)} s wall; ${batches} model batches of ${(metric('catalens_embedder_batch_size_sum') / batches).toFixed(1)} images, ` +
+      `oldest image waited ${((metric('catalens_embedder_queue_wait_seconds_sum') / batches) * 1000).toFixed(0)} ms on average\n`,
   );
-  records.push({
-    key: itemKey(db.tenantId, row.id),
-    value: encodeItemEnvelope({
-      schema: 'catalens.item.v1',
-      tenantId: db.tenantId,
-      itemId: row.id,
-      externalId: row.externalId,
-      contentHash: image.contentHash,
-      image: {
-        mime: image.mime,
-        width: image.width,
-        height: image.height,
-        size: image.bytes.length,
-        bytes: image.bytes.toString('base64'),
-      },
-      metadata: { title: row.title },
-      producedAt: new Date().toISOString(),
-    }),
-  });
+  return pipelineRate;
 }
-const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-await producer.connect();
-for (let i = 0; i < records.length; i += 100) {
-  await producer.send({ topic, acks: -1, messages: records.slice(i, i + 100) });
-}
-await producer.disconnect();
-
-const storeDir = mkdtempSync(join(tmpdir(), 'bench-store-'));
-const embedder = await startApp('embedder', embedderEnv(db, topic, storeDir));
-const backlog = await waitIndexed(db, N, 1_800_000);
-const metrics = await (await fetch(`${embedder.url}/metrics`)).text();
-await embedder.stop();
-const metric = (name) =>
-  Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(metrics)?.[1] ?? NaN);
-const pipelineSeconds = (new Date(backlog.last) - new Date(backlog.first)) / 1000;
-const pipelineRate = (N - backlog.in_first) / pipelineSeconds;
-rmSync(storeDir, { recursive: true, force: true });
-await admin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
-await db.drop();
-
-// The raw model: the same pool the embedder uses, same images, workers and batch, every batch
-// in flight at once (its best case), no Kafka, store or database.
-const pool = await WorkerPoolImageEncoder.create({ workers: WORKERS, chunk: BATCH });
-await pool.encodeWithProbabilities(normalized.slice(0, BATCH * WORKERS));
-const t0 = performance.now();
-const inFlight = [];
-for (let i = 0; i < N; i += BATCH)
-  inFlight.push(pool.encodeWithProbabilities(normalized.slice(i, i + BATCH)));
-await Promise.all(inFlight);
-const rawRate = N / ((performance.now() - t0) / 1000);
-const backend = pool.backend;
-await pool.close();
-
-console.log('| measure | images/s |');
-console.log('|---|---|');
-console.log(`| raw model (worker pool, ${backend}, decode + infer) | ${rawRate.toFixed(1)} |`);
-console.log(`| embedder end to end (Kafka → store + rows) | ${pipelineRate.toFixed(1)} |`);
-console.log(`| **ratio** (goal ≥ 0.90) | **${(pipelineRate / rawRate).toFixed(2)}** |\n`);
-const batches = metric('catalens_embedder_batch_size_count');
-console.log(
-  `embedder time (summed over workers/batches): decode ${metric('catalens_embedder_preprocess_seconds_sum').toFixed(1)} s, ` +
-    `model ${metric('catalens_embedder_infer_seconds_sum').toFixed(1)} s, upsert ${metric('catalens_embedder_upsert_seconds_sum').toFixed(1)} s ` +
-    `over ${pipelineSeconds.toFixed(1)} s wall; ${batches} model batches of ${(metric('catalens_embedder_batch_size_sum') / batches).toFixed(1)} images, ` +
-    `oldest image waited ${((metric('catalens_embedder_queue_wait_seconds_sum') / batches) * 1000).toFixed(0)} ms on average\n`,
-);
+const endToEnd = {};
+for (const engine of ENGINES) endToEnd[engine] = await throughput(engine);
+if (endToEnd.onnx && endToEnd['tfjs-wasm'])
+  console.log(
+    `**onnx ÷ tfjs-wasm, embedder end to end: ×${(endToEnd.onnx / endToEnd['tfjs-wasm']).toFixed(2)}** (goal ≥ 5)\n`,
+  );
+const pipelineRate = endToEnd[ENGINES[0]];
 
 // ── 2. latency at steady offered loads ──
 if (values['no-latency']) {
