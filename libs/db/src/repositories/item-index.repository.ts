@@ -151,17 +151,30 @@ export class ItemIndexRepository {
     return count;
   }
 
-  /** A tenant's items since `since`: indexed or failed since then, and still waiting. */
+  /**
+   * A tenant's items since `since`: indexed or failed since then, and still waiting. One
+   * statement, so the three counts come from one snapshot: separate counts could straddle an
+   * embedder's commit and report "nothing pending" before the just-indexed items are counted.
+   */
   async reindexProgress(
     tenantId: string,
     since: Date,
   ): Promise<{ indexed: number; failed: number; pending: number }> {
-    const [indexed, failed, pending] = await Promise.all([
-      this.prisma.item.count({ where: { tenantId, status: 'indexed', indexedAt: { gte: since } } }),
-      this.prisma.item.count({ where: { tenantId, status: 'failed', updatedAt: { gte: since } } }),
-      this.prisma.item.count({ where: { tenantId, status: { in: ['received', 'queued'] } } }),
-    ]);
-    return { indexed, failed, pending };
+    const groups = await this.prisma.item.groupBy({
+      by: ['status'],
+      where: {
+        tenantId,
+        OR: [
+          { status: 'indexed', indexedAt: { gte: since } },
+          { status: 'failed', updatedAt: { gte: since } },
+          { status: { in: ['received', 'queued'] } },
+        ],
+      },
+      _count: { _all: true },
+    });
+    const of = (...statuses: ItemStatus[]) =>
+      groups.filter((g) => statuses.includes(g.status)).reduce((n, g) => n + g._count._all, 0);
+    return { indexed: of('indexed'), failed: of('failed'), pending: of('received', 'queued') };
   }
 
   /**
