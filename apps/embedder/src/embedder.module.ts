@@ -4,6 +4,7 @@ import {
   DatabaseModule,
   ItemIndexRepository,
   PRISMA_CLIENT,
+  SemanticHeadRepository,
   VocabularyRepository,
   type PrismaClient,
 } from '@catalens/db';
@@ -18,6 +19,7 @@ import { ItemIndexingService } from './pipeline/item-indexing.service';
 import { PipelineHealth } from './pipeline/pipeline-health';
 import { ServingCollection } from './pipeline/serving-collection';
 import { TenantTaggers } from './tagging/tenant-taggers';
+import { ActiveHeads } from '@catalens/learning';
 
 const PIPELINE_READINESS = Symbol('catalens.PipelineReadiness');
 
@@ -85,6 +87,12 @@ export class EmbedderModule {
         imageEncoderProvider(),
         EmbeddingRuntime,
         TenantTaggers,
+        {
+          provide: ActiveHeads,
+          inject: [PRISMA_CLIENT, EmbeddingRuntime],
+          useFactory: (prisma: PrismaClient, runtime: EmbeddingRuntime) =>
+            new ActiveHeads(new SemanticHeadRepository(prisma), () => runtime.modelVersion.split('+')[0]!),
+        },
         ServingCollection,
         ItemIndexingService,
         ItemsConsumer,

@@ -62,6 +62,17 @@ export const graphqlConfigSchema = z.object({
    * DeViSE head directory (query words at their word vectors).
    */
   SEMANTIC_HEAD: z.string().min(1).default('conse'),
+  /**
+   * The embedders' tagging (same names and defaults), so that re-tagging a tenant's items when
+   * its own semantic head is promoted gives the tags the embedders would.
+   */
+  EMBEDDER_TAGS_PER_ITEM: z.coerce.number().int().min(1).max(50).default(5),
+  EMBEDDER_TAG_THRESHOLD: z.coerce.number().min(-1).max(1).default(0.25),
+  /**
+   * Train a tenant's own semantic head automatically once it has made this many tag decisions
+   * (accept, reject, add) since its last training; 0 turns automatic training off.
+   */
+  SEMANTIC_HEAD_AUTOTRAIN_EVERY: z.coerce.number().int().min(0).max(1_000_000).default(50),
   /** Model worker threads for image queries; the model loads at the first image query. */
   GRAPHQL_ENCODER_WORKERS: z.coerce.number().int().min(1).max(16).default(1),
   /** Largest query image `POST /v1/query-images` or `similarItems(imageUrl:)` accepts. */

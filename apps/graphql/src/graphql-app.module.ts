@@ -1,7 +1,14 @@
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { BusModule, type Bus } from '@catalens/bus';
-import { DATABASE_READINESS, DatabaseModule, ItemQueryRepository, type PrismaClient } from '@catalens/db';
+import {
+  DATABASE_READINESS,
+  DatabaseModule,
+  ItemQueryRepository,
+  SemanticHeadRepository,
+  type PrismaClient,
+} from '@catalens/db';
+import { ActiveHeads } from '@catalens/learning';
 import { ObservabilityModule, type ReadinessCheck } from '@catalens/observability';
 import { VECTOR_STORE_READINESS, VectorStoreModule, type VectorStore } from '@catalens/vector-store';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
@@ -31,6 +38,8 @@ import { TagCurationService } from './tags/tag-curation.service';
 import { TagsResolver } from './tags/tags.resolver';
 import { ReindexResolver } from './reindex/reindex.resolver';
 import { TenantReindexService } from './reindex/tenant-reindex.service';
+import { SemanticHeadsResolver } from './heads/semantic-heads.resolver';
+import { SemanticHeadsService } from './heads/semantic-heads.service';
 import { QueryImageEncoder } from './query-images/query-image-encoder';
 import { QueryImagesController } from './query-images/query-images.controller';
 import { QueryImagesService } from './query-images/query-images.service';
@@ -156,6 +165,14 @@ export class GraphqlAppModule {
         EmbeddingMapService,
         TenantReindexService,
         ReindexResolver,
+        {
+          // The API computes no visual vectors itself: any stored head of the tenant is accepted.
+          provide: ActiveHeads,
+          inject: [SemanticHeadRepository],
+          useFactory: (heads: SemanticHeadRepository) => new ActiveHeads(heads, () => null),
+        },
+        SemanticHeadsService,
+        SemanticHeadsResolver,
         QueryImageEncoder,
         QueryImagesService,
         { provide: ThumbnailSigner, useValue: new ThumbnailSigner(config.API_KEY_PEPPER) },

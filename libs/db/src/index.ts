@@ -70,3 +70,9 @@ export {
 } from './repositories/catalog-stats.repository';
 export { QueryImageRepository, type QueryImageRecord } from './repositories/query-image.repository';
 export { REST_AUTH_ERRORS, ROLES_KEY, Roles } from './api-keys/roles';
+export {
+  SemanticHeadRepository,
+  type ItemFeedback,
+  type SemanticHeadRecord,
+  type SemanticHeadState,
+} from './repositories/semantic-head.repository';

@@ -42,6 +42,11 @@ export interface ItemPayload extends Payload {
   modelVersion: string;
   indexedAt: string;
   card: ItemCard;
+  /**
+   * `tenant-v<n>` when the tenant's own semantic head (trained from its feedback) computed the
+   * semantic vector and tags; absent when the deployment's head did (the model version's).
+   */
+  semanticHead?: string;
 }
 
 /** `attributes.availability` as a keyword ("in_stock", "preorder"…), when the feed gave one. */
@@ -57,8 +62,10 @@ export function itemPayload(
   tags: readonly string[],
   modelVersion: string,
   indexedAt: Date,
+  semanticHead?: string,
 ): ItemPayload {
   return {
+    ...(semanticHead ? { semanticHead } : {}),
     tenantId: envelope.tenantId,
     itemId: envelope.itemId,
     externalId: envelope.externalId,

@@ -14,6 +14,7 @@ interface EvalOptions {
   model?: string;
   engine: string;
   devise?: string;
+  feedback?: string;
   vocabulary: string;
   split: string;
   group?: string;
@@ -35,6 +36,10 @@ export function registerEvalCommand(program: Command): void {
     .option('--model <dir>', 'model directory (default: the shipped model)')
     .option('--engine <name>', `inference engine: ${ENGINES.join(' | ')}`, 'onnx')
     .option('--devise <dir>', 'a DeViSE head from `catalens train devise` (default: zero-shot ConSE)')
+    .option(
+      '--feedback <n>',
+      "fit a tenant head on n training-split photos per label, as if their labels were a merchandiser's accepted tags (what trainSemanticHead does), and evaluate it",
+    )
     .option('--vocabulary <name>', 'tag vocabulary: products | real-estate', 'products')
     .option('--split <which>', 'held-out (the project split, never trained on) | all', 'held-out')
     .option(
@@ -57,6 +62,17 @@ export function registerEvalCommand(program: Command): void {
       const all = readLabelledDataset(options.data, options.group ? { groupColumn: options.group } : {});
       const chosen = all.filter((i) => options.split === 'all' || i.heldOut);
       const images = firstPerLabel(chosen, limit);
+      if (options.feedback !== undefined && options.devise)
+        throw new CliUsageError('pass --feedback <n> or --devise <dir>, not both');
+      if (options.feedback !== undefined && options.split !== 'held-out')
+        throw new CliUsageError('--feedback trains on the training split: evaluate it on --split held-out');
+      const feedback =
+        options.feedback === undefined
+          ? undefined
+          : firstPerLabel(
+              all.filter((i) => !i.heldOut),
+              parsePerLabelLimit(options.feedback, '--feedback'),
+            );
 
       const bar = new SingleBar({
         format: 'eval [{bar}] {value}/{total} images | {eta_formatted} left',
@@ -71,6 +87,7 @@ export function registerEvalCommand(program: Command): void {
         ...(options.model ? { modelDir: options.model } : {}),
         engine: options.engine as EngineName,
         ...(options.devise ? { deviseDir: options.devise } : {}),
+        ...(feedback ? { feedback } : {}),
         ...(process.env.GLOVE_PATH ? { glovePath: process.env.GLOVE_PATH } : {}),
         onProgress: (done) => bar.update(done),
         onWarning: (message) => process.stderr.write(`warning: ${message}\n`),

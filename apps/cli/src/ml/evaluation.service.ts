@@ -23,7 +23,9 @@ import {
   type EngineName,
   type LocalImageEncoder,
   type SemanticHead,
+  selectBackend,
 } from '@catalens/vision';
+import { TenantHead, fitTenantHead } from '@catalens/learning';
 import { CliUsageError } from '../admin/tenant-admin.service';
 import type { LabelledFile } from './labelled-dataset';
 
@@ -36,6 +38,11 @@ export interface EvaluationRequest {
   engine?: EngineName;
   /** A head from `catalens train devise`; without it, zero-shot ConSE over the model's classes. */
   deviseDir?: string;
+  /**
+   * Training-split photos taken as a tenant's feedback (each accepted as its label's words): a
+   * tenant head is fitted on them exactly as `trainSemanticHead` fits one, and evaluated.
+   */
+  feedback?: readonly LabelledFile[];
   vocabulary: 'products' | 'real-estate';
   glovePath?: string;
   onProgress?: (done: number, total: number) => void;
@@ -95,13 +102,15 @@ export async function evaluatePipeline(request: EvaluationRequest): Promise<Eval
   });
   if (fallback) request.onWarning?.(fallback);
   try {
-    const projector = await headFor(request.deviseDir, request.modelDir, encoder, vectors);
     // Label words join the vocabulary so that a correct tag is possible at all; terms sit where
     // the head puts them, as the embedder's tagger and the GraphQL text search have them.
     const plain = Vocabulary.build(
       { ...base, terms: [...base.terms, ...[...words.values()].flat()] },
       vectors,
     );
+    const projector = request.feedback
+      ? await feedbackHead(request.feedback, words, encoder, plain, vectors)
+      : await headFor(request.deviseDir, request.modelDir, encoder, vectors);
     const vocabulary = projector.anchors ? plain.anchoredIn(projector.anchors) : plain;
     const tagger = new Tagger(vocabulary, { k: 5, threshold: -1 });
     const queries = new TextQueryEncoder(vectors, vocabulary);
@@ -137,6 +146,40 @@ export async function evaluatePipeline(request: EvaluationRequest): Promise<Eval
   } finally {
     await encoder.close();
   }
+}
+
+/**
+ * A tenant head fitted on training-split photos as if a merchandiser had accepted each photo's
+ * label words (libs/learning fitTenantHead, as trainSemanticHead does), over the visual vectors.
+ */
+async function feedbackHead(
+  photos: readonly LabelledFile[],
+  words: ReadonlyMap<string, readonly string[]>,
+  encoder: LocalImageEncoder,
+  plain: Vocabulary,
+  vectors: WordVectors,
+): Promise<SemanticHead> {
+  const usable = photos.filter((p) => (words.get(p.label) ?? []).length > 0);
+  const visual: Float32Array[] = [];
+  for (let start = 0; start < usable.length; start += BATCH)
+    visual.push(
+      ...(await encoder.encode(usable.slice(start, start + BATCH).map((p) => readFileSync(p.file)))),
+    );
+  const { tf } = await selectBackend('wasm');
+  const { trained } = await fitTenantHead(
+    tf,
+    usable.map((p, i) => ({ positives: [...words.get(p.label)!], negatives: [], visual: visual[i]! })),
+    plain,
+    vectors,
+    60,
+  );
+  const head = new TenantHead({ ...trained, version: 0, visualModel: encoder.id });
+  return {
+    id: `tenant-feedback-${usable.length}`,
+    dim: trained.semanticDim,
+    needsProbabilities: false,
+    project: (encoded) => head.project(encoded.visual),
+  };
 }
 
 /** The semantic head under evaluation; a wrong pairing is a usage error, not a crash. */

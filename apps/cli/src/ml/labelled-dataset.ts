@@ -46,9 +46,9 @@ export function readLabelledDataset(csvPath: string, options: { groupColumn?: st
 }
 
 /** `--limit`: a positive number of photos per label, or no limit when absent. */
-export function parsePerLabelLimit(value: string | undefined): number {
+export function parsePerLabelLimit(value: string | undefined, option = '--limit'): number {
   const limit = value === undefined ? Infinity : Number(value);
-  if (!(limit > 0)) throw new CliUsageError(`--limit ${value}: use a positive number`);
+  if (!(limit > 0)) throw new CliUsageError(`${option} ${value}: use a positive number`);
   return limit;
 }
 

@@ -10,6 +10,7 @@ import { deadLetter } from '../dlq/dead-letters';
 import { EmbedderMetrics } from '../metrics/embedder-metrics';
 import { EmbeddingRuntime } from '../model/embedding-runtime';
 import { TenantTaggers } from '../tagging/tenant-taggers';
+import { ActiveHeads } from '@catalens/learning';
 import { PipelineHealth } from './pipeline-health';
 import { decodeRecords, planRecords, type RecordDecision } from './record-plan';
 import { ServingCollection } from './serving-collection';
@@ -52,6 +53,7 @@ export class ItemIndexingService {
     private readonly items: ItemIndexRepository,
     private readonly runtime: EmbeddingRuntime,
     private readonly taggers: TenantTaggers,
+    private readonly heads: ActiveHeads,
     private readonly collection: ServingCollection,
     private readonly health: PipelineHealth,
     private readonly metrics: EmbedderMetrics,
@@ -131,20 +133,29 @@ export class ItemIndexingService {
     );
     const writes: { embedded: Embedded; point: PointInput; row: IndexedItem }[] = [];
     for (const e of embedded) {
-      const tagger = await this.step('database', signal, () => this.taggers.forTenant(e.envelope.tenantId));
+      // A tenant with its own head (trained from its feedback) gets its semantic vector and tags
+      // from that head; everyone else from the deployment's.
+      const head = await this.step('database', signal, () => this.heads.forTenant(e.envelope.tenantId));
+      const tagger = await this.step('database', signal, () =>
+        this.taggers.forTenant(e.envelope.tenantId, { ownHead: head !== null }),
+      );
+      const embedding = head
+        ? { visual: e.embedding.visual, semantic: head.project(e.embedding.visual) }
+        : e.embedding;
       const mine = curated.get(e.envelope.itemId)!;
-      const tags = tagger.tag(e.embedding.semantic, { exclude: mine.rejected });
+      const tags = tagger.tag(embedding.semantic, { exclude: mine.rejected });
       const payload = itemPayload(
         e.envelope,
         [...tags.map((t) => t.term), ...mine.kept],
         this.runtime.modelVersion,
         indexedAt,
+        head?.id,
       );
       // A redelivered record whose point already says the same thing costs no write at all.
       if (e.stored && !payloadChanged(e.stored.payload, payload)) continue;
       writes.push({
         embedded: e,
-        point: itemPoint(e.envelope, e.embedding, payload),
+        point: itemPoint(e.envelope, embedding, payload),
         // A refreshed payload (new vocabulary, new decisions) rewrites the row's tags as well.
         row: {
           itemId: e.envelope.itemId,
@@ -182,6 +193,11 @@ export class ItemIndexingService {
       const visual = point.vectors?.[VISUAL];
       const semantic = point.vectors?.[SEMANTIC];
       if (!visual || !semantic) continue;
+      // A tenant head's semantic vector cannot stand in for the deployment head's (the tenant's
+      // head was rolled back): such a point is embedded again. With a tenant head it is
+      // re-projected from the visual vector anyway.
+      if (point.payload.semanticHead && !(await this.heads.forTenant(String(point.payload.tenantId))))
+        continue;
       out.set(String(point.payload.itemId), {
         point,
         embedding: { visual: Float32Array.from(visual), semantic: Float32Array.from(semantic) },

@@ -20,6 +20,7 @@ export class TenantTaggers {
   private readonly logger = new Logger(TenantTaggers.name);
   private readonly cache = new Map<string, Cached>();
   private vocabularies: TenantVocabularies | undefined;
+  private plainVocabularies: TenantVocabularies | undefined;
 
   constructor(
     @Inject(EMBEDDER_CONFIG) private readonly config: EmbedderConfig,
@@ -27,15 +28,24 @@ export class TenantTaggers {
     private readonly runtime: EmbeddingRuntime,
   ) {}
 
-  async forTenant(tenantId: string): Promise<Tagger> {
-    const cached = this.cache.get(tenantId);
+  /**
+   * `ownHead`: the tenant's own semantic head serves it, whose vectors live at the word vectors,
+   * so its terms are not anchored in the deployment head's space.
+   */
+  async forTenant(tenantId: string, { ownHead = false } = {}): Promise<Tagger> {
+    const key = `${ownHead ? 'own' : 'deployment'}/${tenantId}`;
+    const cached = this.cache.get(key);
     if (cached && Date.now() - cached.loadedAt < this.config.EMBEDDER_VOCABULARY_TTL_MS) return cached.tagger;
     this.vocabularies ??= new TenantVocabularies(
       this.runtime.wordVectors,
       this.config.EMBEDDER_VOCABULARY,
       this.runtime.semanticHead.anchors,
     );
-    const vocabulary = this.vocabularies.resolve(
+    this.plainVocabularies ??= new TenantVocabularies(
+      this.runtime.wordVectors,
+      this.config.EMBEDDER_VOCABULARY,
+    );
+    const vocabulary = (ownHead ? this.plainVocabularies : this.vocabularies).resolve(
       await this.repository.find(tenantId, TENANT_VOCABULARY),
       (error) =>
         this.logger.warn(
@@ -46,7 +56,7 @@ export class TenantTaggers {
       k: this.config.EMBEDDER_TAGS_PER_ITEM,
       threshold: this.config.EMBEDDER_TAG_THRESHOLD,
     });
-    this.cache.set(tenantId, { tagger, loadedAt: Date.now() });
+    this.cache.set(key, { tagger, loadedAt: Date.now() });
     return tagger;
   }
 }

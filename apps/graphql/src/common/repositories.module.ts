@@ -7,6 +7,7 @@ import {
   TagCurationRepository,
   PRISMA_CLIENT,
   QueryImageRepository,
+  SemanticHeadRepository,
   VocabularyRepository,
   type PrismaClient,
 } from '@catalens/db';
@@ -31,6 +32,7 @@ export class RepositoriesModule {
           CatalogStatsRepository,
           ItemIndexRepository,
           QueryImageRepository,
+          SemanticHeadRepository,
         ].map((provide) => ({
           provide,
           inject: [PRISMA_CLIENT],
@@ -55,6 +57,7 @@ export class RepositoriesModule {
         CatalogStatsRepository,
         ItemIndexRepository,
         QueryImageRepository,
+        SemanticHeadRepository,
         ApiKeyRepository,
         VocabularyRepository,
       ],

@@ -10,6 +10,7 @@ import {
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { apiError } from '../common/api-errors';
 import { GRAPHQL_CONFIG, type GraphqlConfig } from '../config';
+import { SemanticHeadsService } from '../heads/semantic-heads.service';
 
 export const MAX_CURATED_ITEMS = 500;
 export const MAX_CURATED_WORDS = 50;
@@ -57,6 +58,7 @@ export class TagCurationService {
     @Inject(VECTOR_STORE) private readonly store: VectorStore,
     private readonly curation: TagCurationRepository,
     private readonly items: ItemQueryRepository,
+    private readonly heads: SemanticHeadsService,
   ) {}
 
   async apply(
@@ -68,6 +70,8 @@ export class TagCurationService {
     const checked = checkCuration(itemIds, words);
     const result = await this.curation.apply(tenantId, action, checked.itemIds, checked.words);
     await this.syncPayloads(tenantId, result.searchableTags);
+    // Enough new decisions train the tenant's own head (SEMANTIC_HEAD_AUTOTRAIN_EVERY).
+    if (result.changed > 0) void this.heads.feedbackRecorded(tenantId);
     const rows = await this.items.byIds(tenantId, result.itemIds);
     return {
       items: result.itemIds.flatMap((id) => rows.get(id) ?? []),

@@ -10,6 +10,7 @@ import {
   type WordVectors,
 } from '@catalens/semantics';
 import { loadLabelConcepts } from '@catalens/vision';
+import { ActiveHeads } from '@catalens/learning';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { GRAPHQL_CONFIG, type GraphqlConfig } from '../config';
 
@@ -32,11 +33,14 @@ export class VocabularyService implements OnModuleInit {
   private readonly logger = new Logger(VocabularyService.name);
   private vectors!: WordVectors;
   private vocabularies!: TenantVocabularies;
+  /** Term vectors at the word vectors: for tenants whose own semantic head serves them. */
+  private plainVocabularies!: TenantVocabularies;
   private readonly encoders = new Map<string, { encoder: TextQueryEncoder; at: number }>();
 
   constructor(
     @Inject(GRAPHQL_CONFIG) private readonly config: GraphqlConfig,
     private readonly rows: VocabularyRepository,
+    private readonly heads: ActiveHeads,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -51,6 +55,7 @@ export class VocabularyService implements OnModuleInit {
       this.config.SEARCH_VOCABULARY,
       concepts ? new ConceptSpace(concepts, this.vectors) : undefined,
     );
+    this.plainVocabularies = new TenantVocabularies(this.vectors, this.config.SEARCH_VOCABULARY);
   }
 
   get wordVectors(): WordVectors {
@@ -66,13 +71,25 @@ export class VocabularyService implements OnModuleInit {
     }
   }
 
-  /** The tenant's vocabulary as tagging and queries use it, with the stored row it came from. */
-  async resolve(tenantId: string): Promise<{ vocabulary: Vocabulary; record?: TenantVocabularyRecord }> {
+  /**
+   * The tenant's vocabulary as tagging and queries use it, with the stored row it came from: in
+   * the space of the head serving the tenant (its own, or the deployment's), unless `space` says.
+   */
+  async resolve(
+    tenantId: string,
+    space?: 'deployment' | 'plain',
+  ): Promise<{ vocabulary: Vocabulary; record?: TenantVocabularyRecord }> {
     const record = await this.rows.find(tenantId, TENANT_VOCABULARY);
-    const vocabulary = this.vocabularies.resolve(record, (error) =>
+    const plain = space ? space === 'plain' : (await this.heads.forTenant(tenantId)) !== null;
+    const vocabulary = (plain ? this.plainVocabularies : this.vocabularies).resolve(record, (error) =>
       this.logger.warn(`tenant ${tenantId}: ${error.message}; the base vocabulary is used`),
     );
     return { vocabulary, ...(record ? { record } : {}) };
+  }
+
+  /** Forgets the tenant's cached query encoder (its head changed). */
+  forget(tenantId: string): void {
+    this.encoders.delete(tenantId);
   }
 
   async encoderFor(tenantId: string): Promise<TextQueryEncoder> {

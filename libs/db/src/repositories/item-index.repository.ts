@@ -88,6 +88,21 @@ export class ItemIndexRepository {
    * touched.
    */
   async markIndexed(items: readonly IndexedItem[], indexedAt = new Date()): Promise<void> {
+    await this.writeIndexed(items, { status: 'indexed', indexedAt, failureReason: null });
+  }
+
+  /**
+   * Replaces the items' automatic suggestions and rebuilds their keyword documents, leaving their
+   * status alone: a tenant's new semantic head re-tagged them from their stored vectors.
+   */
+  async replaceSuggestions(items: readonly IndexedItem[]): Promise<void> {
+    await this.writeIndexed(items, null);
+  }
+
+  private async writeIndexed(
+    items: readonly IndexedItem[],
+    state: { status: 'indexed'; indexedAt: Date; failureReason: null } | null,
+  ): Promise<void> {
     if (items.length === 0) return;
     const ids = items.map((i) => i.itemId);
     await this.prisma.$transaction(async (tx) => {
@@ -98,12 +113,13 @@ export class ItemIndexRepository {
       const current = new Map(rows.map((r) => [r.id, r]));
       const fresh = items.filter((i) => current.get(i.itemId)?.contentHash === i.contentHash);
       if (fresh.length === 0) return;
-      for (const item of fresh) {
-        await tx.item.update({
-          where: { id: item.itemId },
-          data: { status: 'indexed', modelVersion: item.modelVersion, indexedAt, failureReason: null },
-        });
-      }
+      if (state)
+        for (const item of fresh) {
+          await tx.item.update({
+            where: { id: item.itemId },
+            data: { ...state, modelVersion: item.modelVersion },
+          });
+        }
       await tx.tag.deleteMany({
         where: { itemId: { in: fresh.map((i) => i.itemId) }, source: 'auto', state: 'suggested' },
       });

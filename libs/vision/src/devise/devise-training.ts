@@ -10,6 +10,13 @@ export interface DeviseTrainingSet {
   labels: readonly number[];
   /** Unit word vector of each label (its words' phrase vector). */
   labelVectors: readonly Float32Array[];
+  /**
+   * Per image, labels that are not negatives although they are not its label (the image's other
+   * accepted words, when an image with several appears once per word).
+   */
+  alsoPositive?: readonly (readonly number[])[];
+  /** Per image, labels it was explicitly judged not to be (rejected tags): hard negatives. */
+  hardNegatives?: readonly (readonly number[])[];
 }
 
 export interface DeviseTrainingOptions {
@@ -18,6 +25,8 @@ export interface DeviseTrainingOptions {
   learningRate?: number;
   /** The paper's margin. */
   margin?: number;
+  /** How much more a hard negative's violation costs than an ordinary one's (default 3). */
+  hardNegativeWeight?: number;
   onEpoch?: (epoch: number, loss: number) => void;
 }
 
@@ -33,7 +42,8 @@ export interface DeviseHeadFiles {
  * Trains the DeViSE projection (a bias-free tf.layers dense layer, visual → word space) with the
  * hinge rank loss of Frome et al. 2013: for an image v of label l,
  *   loss = Σ_{j ≠ l} max(0, margin − t_l·Mv + t_j·Mv)
- * over the unit word vectors t of all training labels. Returns the trained kernel.
+ * over the unit word vectors t of all training labels. Returns the trained kernel. A label in
+ * `alsoPositive` is left out of an image's sum; one in `hardNegatives` weighs `hardNegativeWeight`.
  */
 export async function trainDeviseHead(
   tf: Tf,
@@ -50,6 +60,15 @@ export async function trainDeviseHead(
 
   const x = tf.tensor2d(concat(data.visual, visualDim), [n, visualDim]);
   const y = tf.tidy(() => tf.oneHot(tf.tensor1d(data.labels as number[], 'int32'), L).toFloat());
+  // The weight of each label's violation per image: 0 for its own (and other positive) labels.
+  const weights = new Float32Array(n * L).fill(1);
+  const hard = options.hardNegativeWeight ?? 3;
+  for (let i = 0; i < n; i++) {
+    for (const j of data.hardNegatives?.[i] ?? []) weights[i * L + j] = hard;
+    for (const j of data.alsoPositive?.[i] ?? []) weights[i * L + j] = 0;
+    weights[i * L + data.labels[i]!] = 0;
+  }
+  const w = tf.tensor2d(weights, [n, L]);
   const targets = tf.tensor2d(concat(data.labelVectors, semanticDim), [L, semanticDim]);
   const model = tf.sequential({
     layers: [
@@ -62,12 +81,12 @@ export async function trainDeviseHead(
       }),
     ],
   });
-  const hingeRank = (yTrue: TfModule.Tensor, yPred: TfModule.Tensor): TfModule.Scalar =>
+  const hingeRank = (yTrue: TfModule.Tensor, wb: TfModule.Tensor, yPred: TfModule.Tensor): TfModule.Scalar =>
     tf.tidy(() => {
       const scores = tf.matMul(yPred, targets, false, true); // [b, L]: t_j·Mv
       const own = tf.sum(tf.mul(scores, yTrue), 1, true); // t_l·Mv
       const violations = tf.relu(tf.add(tf.sub(scores, own), margin));
-      return tf.mean(tf.sum(tf.mul(violations, tf.sub(1, yTrue)), 1));
+      return tf.mean(tf.sum(tf.mul(violations, wb), 1));
     });
   // A custom loop: fit() insists the targets have the output's shape, and ours are labels.
   const optimizer = tf.train.adam(options.learningRate ?? 0.005);
@@ -86,7 +105,8 @@ export async function trainDeviseHead(
         const cost = optimizer.minimize(() => {
           const xb = tf.gather(x, idx);
           const yb = tf.gather(y, idx);
-          return hingeRank(yb, model.apply(xb, { training: true }) as TfModule.Tensor);
+          const wb = tf.gather(w, idx);
+          return hingeRank(yb, wb, model.apply(xb, { training: true }) as TfModule.Tensor);
         }, true);
         total += (await cost!.data())[0]! * Math.min(batchSize, n - start);
         tf.dispose([cost!, idx]);
@@ -99,7 +119,7 @@ export async function trainDeviseHead(
   } finally {
     model.dispose();
     optimizer.dispose();
-    tf.dispose([x, y, targets]);
+    tf.dispose([x, y, w, targets]);
   }
 }
 
