@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { pointId } from '@catalens/contracts';
 import type { AppProcess } from '../support/app-process';
+import { artifactPath, describeWithBrowser, launchChromium } from '../support/browser';
 import { describeWithDataset, firstPhotos } from '../support/datasets';
 import { PipelineHarness } from '../support/pipeline';
 import { waitFor } from '../support/services';
@@ -41,7 +42,7 @@ describeWithDataset(
     /** Item id, label and automatic tags of every item of the tenant named by `slug`. */
     const autoTags = async (slug: string) => {
       const rows = await harness.query<{ id: string; external_id: string; words: string[] | null }>(
-        `SELECT i.id::text, i.external_id, array_agg(t.word) FILTER (WHERE t.source = 'auto' AND t.state = 'suggested') AS words
+        `SELECT i.id::text, i.external_id, array_agg(t.word ORDER BY t.word) FILTER (WHERE t.source = 'auto' AND t.state = 'suggested') AS words
          FROM items i JOIN tenants n ON n.id = i.tenant_id LEFT JOIN tags t ON t.item_id = i.id
          WHERE n.slug = $1 GROUP BY i.id, i.external_id ORDER BY i.external_id`,
         [slug],
@@ -214,6 +215,28 @@ describeWithDataset(
       expect((await autoTags('shop')).find((i) => i.id === row!.id)!.words).toContain('hat');
     });
 
+    describeWithBrowser('the dashboard', () => {
+      it('shows which head serves, the held-out report and the decision', async () => {
+        const browser = await launchChromium();
+        try {
+          const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+          await page.goto(`${graphql.url}/#/heads`);
+          await page.getByLabel('API key').fill(harness.curatorKey);
+          await page.getByRole('button', { name: 'Continue' }).click();
+          await page
+            .locator('heads-view [data-serving]', { hasText: 'tenant-v1' })
+            .waitFor({ timeout: 30_000 });
+          const v1 = page.locator('heads-view section[data-version="1"][data-state="ACTIVE"]');
+          await v1.waitFor();
+          expect(await v1.locator('[data-decision]').textContent()).toBe('Promoted');
+          expect(await v1.locator('td[data-candidate="tagP5"]').getAttribute('class')).toBe('better');
+          await page.screenshot({ path: artifactPath('dashboard-semantic-head.png'), fullPage: true });
+        } finally {
+          await browser.close();
+        }
+      });
+    });
+
     it('rolls back to the deployment head and to an earlier version; refuses an unknown version', async () => {
       const unknown = await gql('mutation { rollbackSemanticHead(version: 99) { serving } }');
       expect(unknown.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'version' });
@@ -251,6 +274,36 @@ describeWithDataset(
         version: 1,
         state: 'ACTIVE',
       });
+    });
+
+    it('trains automatically after SEMANTIC_HEAD_AUTOTRAIN_EVERY decisions, and says when feedback is too little', async () => {
+      const auto = await harness.startGraphql({ SEMANTIC_HEAD_AUTOTRAIN_EVERY: '2' });
+      const ask = async (query: string, variables: object = {}) =>
+        (await (
+          await fetch(`${auto.url}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${otherKeys.curator}` },
+            body: JSON.stringify({ query, variables }),
+          })
+        ).json()) as GqlResponse;
+      const items = await autoTags('other');
+      const add = 'mutation($ids: [ID!]!, $w: [String!]!) { addTags(itemIds: $ids, words: $w) { changed } }';
+      expect((await ask(add, { ids: [items[0]!.id], w: ['dress'] })).errors).toBeUndefined();
+      expect((await ask(HEADS)).data!.semanticHeads.training).toBeNull(); // one decision: not yet
+      expect((await ask(add, { ids: [items[1]!.id], w: ['dress'] })).errors).toBeUndefined();
+      const training = await waitFor(
+        'automatic training finished',
+        async () => {
+          const t = (await ask(HEADS)).data!.semanticHeads.training;
+          return t && t.state !== 'TRAINING' ? t : undefined;
+        },
+        60_000,
+        300,
+      );
+      // The other tenant has 8 items: the training refuses and says what it needs.
+      expect(training).toMatchObject({ state: 'FAILED', automatic: true });
+      expect(training.error).toMatch(/needs feedback on at least 12 indexed items/);
+      expect((await ask(HEADS)).data!.semanticHeads.serving).toBe('conse');
     });
   },
 );

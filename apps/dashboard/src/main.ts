@@ -3,6 +3,7 @@ import { ITEM_FIELDS, apiKey, gql, type Item, type Tag } from './api';
 import { card, describeError, shared } from './ui';
 import './ingest-view';
 import './map-view';
+import './heads-view';
 
 /** Catalog grid: newest items, or a text search in one of three modes, with filters. */
 class CatalogView extends LitElement {
@@ -454,6 +455,7 @@ class CatalensApp extends LitElement {
     if (this.route === '#/review') return html`<review-view></review-view>`;
     if (this.route === '#/ingest') return html`<ingest-view></ingest-view>`;
     if (this.route === '#/map') return html`<map-view></map-view>`;
+    if (this.route === '#/heads') return html`<heads-view></heads-view>`;
     return html`<catalog-view></catalog-view>`;
   }
 
@@ -474,6 +476,7 @@ class CatalensApp extends LitElement {
         <a href="#/review">Review queue</a>
         <a href="#/ingest">Add items</a>
         <a href="#/map">Embedding map</a>
+        <a href="#/heads">Semantic head</a>
         <span style="flex:1"></span>
         <button
           @click=${() => {
