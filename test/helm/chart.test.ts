@@ -212,6 +212,11 @@ describeWithTools('helm/catalens', () => {
       KAFKA_GROUP_ID: 'catalens-embedder',
     });
     expect(data('-graphql')).toMatchObject({ QDRANT_URL: 'http://qdrant.catalens-platform:6333' });
+    // A tenant head's promotion re-tags in the API as the embedders tag: one value feeds both.
+    const tagging = { EMBEDDER_TAGS_PER_ITEM: '5', EMBEDDER_TAG_THRESHOLD: '0.25' };
+    expect(data('-embedder')).toMatchObject(tagging);
+    expect(data('-graphql')).toMatchObject({ ...tagging, SEMANTIC_HEAD_AUTOTRAIN_EVERY: '50' });
+    expect(data('-embedder')).not.toHaveProperty('SEMANTIC_HEAD_AUTOTRAIN_EVERY');
   });
 
   it('refuses values that would deploy something broken, with the reason', async () => {
