@@ -8,13 +8,10 @@ import { describeWithDataset, firstPhotos } from '../support/datasets';
 import { PipelineHarness } from '../support/pipeline';
 import { REPO_ROOT, waitFor } from '../support/services';
 import { seedTenant } from '../support/tenants';
+import { postGraphql, type GqlResponse } from '../support/graphql';
 
 jest.setTimeout(600_000);
 
-interface GqlResponse {
-  data?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- asserted field by field
-  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
-}
 type TagView = { word: string; source: string; state: string };
 
 describeWithDataset(
@@ -26,18 +23,8 @@ describeWithDataset(
     let dressId: string;
     let otherTenantItem: string;
 
-    const gql = async (
-      query: string,
-      variables: object = {},
-      key = harness.curatorKey,
-    ): Promise<GqlResponse> => {
-      const res = await fetch(`${graphql.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await res.json()) as GqlResponse;
-    };
+    const gql = (query: string, variables: object = {}, key = harness.curatorKey): Promise<GqlResponse> =>
+      postGraphql(graphql.url, query, variables, key);
     const tagsOf = async (id: string): Promise<TagView[]> =>
       (await gql('query($id: ID!) { item(id: $id) { tags { word source state } } }', { id })).data!.item.tags;
     /** Ids SEMANTIC search returns for "clothes" among items carrying all these tags. */

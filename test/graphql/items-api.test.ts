@@ -3,13 +3,9 @@ import { ItemRepository, createPrismaClient } from '@catalens/db';
 import { type AppProcess, startApp } from '../support/app-process';
 import { type TestDatabase, freshDatabase } from '../support/databases';
 import { TEST_PEPPER, seedTenant } from '../support/tenants';
+import { postGraphql, type GqlResponse } from '../support/graphql';
 
 jest.setTimeout(180_000);
-
-interface GqlResponse {
-  data?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- asserted field by field
-  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
-}
 
 describe('GraphQL items API (app as its own process, real PostgreSQL)', () => {
   let db: TestDatabase;
@@ -20,18 +16,8 @@ describe('GraphQL items API (app as its own process, real PostgreSQL)', () => {
   const ids: string[] = [];
   let otherId: string;
 
-  const gql = async (
-    query: string,
-    variables: object = {},
-    key: string | null = searchKey,
-  ): Promise<GqlResponse> => {
-    const res = await fetch(`${app.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await res.json()) as GqlResponse;
-  };
+  const gql = (query: string, variables: object = {}, key: string | null = searchKey): Promise<GqlResponse> =>
+    postGraphql(app.url, query, variables, key);
   const queriesSoFar = async (): Promise<number> => {
     const text = await (await fetch(`${app.url}/metrics`)).text();
     return [...text.matchAll(/^catalens_db_queries_total\{[^}]*\} (\d+)/gm)].reduce(

@@ -5,13 +5,9 @@ import { describeWithDataset, readLabels } from '../support/datasets';
 import { PipelineHarness } from '../support/pipeline';
 import { waitFor } from '../support/services';
 import { TEST_PEPPER, seedTenant } from '../support/tenants';
+import { postGraphql, type GqlResponse } from '../support/graphql';
 
 jest.setTimeout(600_000);
-
-interface GqlResponse {
-  data?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- asserted field by field
-  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
-}
 
 describeWithDataset(
   'clothing',
@@ -25,14 +21,8 @@ describeWithDataset(
     const images = new TestImageServer();
     let heldOutShoe: Buffer;
 
-    const gql = async (query: string, variables: object = {}, key = searchKey): Promise<GqlResponse> => {
-      const res = await fetch(`${graphql.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await res.json()) as GqlResponse;
-    };
+    const gql = (query: string, variables: object = {}, key = searchKey): Promise<GqlResponse> =>
+      postGraphql(graphql.url, query, variables, key);
 
     beforeAll(async () => {
       await harness.start({ storeServer: true });

@@ -6,13 +6,9 @@ import { describeWithDataset, firstPhotos } from '../support/datasets';
 import { PipelineHarness } from '../support/pipeline';
 import { waitFor } from '../support/services';
 import { seedTenant } from '../support/tenants';
+import { postGraphql, type GqlResponse } from '../support/graphql';
 
 jest.setTimeout(600_000);
-
-interface GqlResponse {
-  data?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- asserted field by field
-  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
-}
 
 const LABELS = ['dress', 'hat', 'shoes', 'pants'];
 const HEADS = `{ semanticHeads { serving training { state version decision error automatic }
@@ -27,18 +23,8 @@ describeWithDataset(
     let graphql: AppProcess;
     let otherKeys: { ingest: string; curator: string };
 
-    const gql = async (
-      query: string,
-      variables: object = {},
-      key = harness.curatorKey,
-    ): Promise<GqlResponse> => {
-      const res = await fetch(`${graphql.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await res.json()) as GqlResponse;
-    };
+    const gql = (query: string, variables: object = {}, key = harness.curatorKey): Promise<GqlResponse> =>
+      postGraphql(graphql.url, query, variables, key);
     /** Item id, label and automatic tags of every item of the tenant named by `slug`. */
     const autoTags = async (slug: string) => {
       const rows = await harness.query<{ id: string; external_id: string; words: string[] | null }>(
@@ -278,14 +264,8 @@ describeWithDataset(
 
     it('trains automatically after SEMANTIC_HEAD_AUTOTRAIN_EVERY decisions, and says when feedback is too little', async () => {
       const auto = await harness.startGraphql({ SEMANTIC_HEAD_AUTOTRAIN_EVERY: '2' });
-      const ask = async (query: string, variables: object = {}) =>
-        (await (
-          await fetch(`${auto.url}/graphql`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${otherKeys.curator}` },
-            body: JSON.stringify({ query, variables }),
-          })
-        ).json()) as GqlResponse;
+      const ask = (query: string, variables: object = {}) =>
+        postGraphql(auto.url, query, variables, otherKeys.curator);
       const items = await autoTags('other');
       const add = 'mutation($ids: [ID!]!, $w: [String!]!) { addTags(itemIds: $ids, words: $w) { changed } }';
       expect((await ask(add, { ids: [items[0]!.id], w: ['dress'] })).errors).toBeUndefined();

@@ -9,6 +9,7 @@ import { type ItemInput, PipelineHarness, catalogPhotos } from '../support/pipel
 import { qdrantUnderTest } from '../support/qdrant';
 import { REPO_ROOT, kafkaBrokers, waitFor } from '../support/services';
 import { seedTenant } from '../support/tenants';
+import { postGraphql, type GqlResponse } from '../support/graphql';
 
 // The whole system path on a real Qdrant server: ingest → Kafka → embedder → Qdrant → GraphQL,
 // the same checks the embedded-store suites make (search-api, tenant-isolation, curation,
@@ -28,10 +29,6 @@ const V2 = 'efficientnet-lite0-224+conse-wn-t5';
 const LABELS = ['dress', 'shoes', 'hat'] as const;
 const PER_LABEL = 12;
 
-interface GqlResponse {
-  data?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- asserted field by field
-  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
-}
 type Hit = { score: number; item: { id: string; category: string; price: number } };
 type TextHits = { score: number; matchedTerms: string[]; item: { id: string; externalId: string } }[];
 
@@ -62,18 +59,8 @@ async function catalog(): Promise<{ photos: { bytes: Buffer; label: string }[]; 
     const shop = new Map<string, { category: string; price: number }>();
     const other = new Set<string>();
 
-    const gql = async (
-      query: string,
-      variables: object = {},
-      key = harness.curatorKey,
-    ): Promise<GqlResponse> => {
-      const res = await fetch(`${graphql.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await res.json()) as GqlResponse;
-    };
+    const gql = (query: string, variables: object = {}, key = harness.curatorKey): Promise<GqlResponse> =>
+      postGraphql(graphql.url, query, variables, key);
     /** Points in the serving alias, counted by Qdrant itself (REST, exact), not through the adapter. */
     const qdrantCount = async (tenantId?: string): Promise<number> => {
       const res = await fetch(`${url}/collections/${harness.collection}/points/count`, {
