@@ -3,6 +3,9 @@ import { BusRecordRejectedError, type ConsumedRecord, EmbeddedBus, type Subscrip
 import { embeddedDatabase, freshDatabase, type TestDatabase } from '../../../test/support/databases';
 import { waitFor } from '../../../test/support/services';
 
+// Opening PGlite (a WebAssembly Postgres) takes seconds, more under a loaded CI machine.
+jest.setTimeout(120_000);
+
 const TOPIC = 'items.test';
 const record = (key: string, n: number) => ({
   key,

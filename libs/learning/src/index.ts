@@ -1,5 +1,5 @@
 export { feedbackExamples, isHeldOut, type FeedbackExample } from './feedback-examples';
-export { ActiveHeads, HEAD_CACHE_TTL_MS, TenantHead, tenantHeadId } from './tenant-head';
+export { ActiveHeads, HEAD_CACHE_TTL_MS, TenantHead, tenantHeadId, withHeadWords } from './tenant-head';
 export {
   NotEnoughFeedbackError,
   TenantHeadTrainer,

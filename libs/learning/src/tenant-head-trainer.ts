@@ -12,7 +12,7 @@ import {
 import type { StoredPoint, VectorStore } from '@catalens/vector-store';
 import { trainDeviseHead, type Tf } from '@catalens/vision';
 import { feedbackExamples, type FeedbackExample } from './feedback-examples';
-import { TenantHead, tenantHeadId, type ActiveHeads } from './tenant-head';
+import { TenantHead, tenantHeadId, withHeadWords, type ActiveHeads } from './tenant-head';
 
 /** Held-out scores of one head on a tenant's feedback (see `scoreHead`). */
 export interface HeadScores {
@@ -129,7 +129,7 @@ export class TenantHeadTrainer {
       );
 
     const epochs = options.epochs ?? 60;
-    const { trained, targetWords, rows } = await fitTenantHead(
+    const { trained, positiveWords, rows } = await fitTenantHead(
       await this.deps.tf(),
       train.map((e) => ({ ...e, visual: points.get(e.itemId)!.visual })),
       spaces.plain,
@@ -138,14 +138,14 @@ export class TenantHeadTrainer {
     );
 
     const visualModel = points.values().next().value!.visualModel;
-    const candidateRecord = {
+    const candidate = new TenantHead({
       version: 0,
       kernel: trained.kernel,
       visualDim: trained.visualDim,
       semanticDim: trained.semanticDim,
       visualModel,
-    };
-    const candidate = new TenantHead(candidateRecord);
+      labels: positiveWords,
+    });
     const serving = scoreHead(
       spaces.servingHead,
       heldOut,
@@ -157,7 +157,7 @@ export class TenantHeadTrainer {
       'candidate',
       heldOut,
       (e) => candidate.project(points.get(e.itemId)!.visual),
-      spaces.plain,
+      withHeadWords(spaces.plain, candidate, vectors),
       vectors,
     );
     const minHeldOut = options.minHeldOut ?? 4;
@@ -174,7 +174,7 @@ export class TenantHeadTrainer {
       trainItems: train.length,
       trainExamples: rows,
       heldOutItems: heldOut.length,
-      labels: targetWords,
+      labels: positiveWords,
       unknownWords,
       epochs,
       finalLoss: trained.finalLoss,
@@ -188,7 +188,7 @@ export class TenantHeadTrainer {
       visualDim: trained.visualDim,
       semanticDim: trained.semanticDim,
       kernel: trained.kernel,
-      labels: targetWords,
+      labels: positiveWords,
       report: { ...report, candidate: { ...scored, head: tenantHeadId(0) } },
     });
     report.candidate.head = tenantHeadId(head.version);
@@ -208,7 +208,7 @@ export class TenantHeadTrainer {
     await this.deps.heads.activate(tenantId, version, report ? { ...report } : undefined);
     this.deps.active.invalidate(tenantId);
     const head = new TenantHead(record);
-    const recomputed = await this.recompute(tenantId, head, plain);
+    const recomputed = await this.recompute(tenantId, head, withHeadWords(plain, head, this.deps.vectors));
     if (report) await this.deps.heads.updateReport(tenantId, version, { ...report, recomputed });
     const catchUp = this.deps.catchUpMs ?? 60_000;
     if (catchUp > 0)
@@ -364,7 +364,12 @@ export async function fitTenantHead(
   plain: Vocabulary,
   vectors: WordVectors,
   epochs: number,
-): Promise<{ trained: Awaited<ReturnType<typeof trainDeviseHead>>; targetWords: string[]; rows: number }> {
+): Promise<{
+  trained: Awaited<ReturnType<typeof trainDeviseHead>>;
+  /** The words it learnt to recognize (the training rows' positives). */
+  positiveWords: string[];
+  rows: number;
+}> {
   const targetWords = [...new Set(train.flatMap((e) => [...e.positives, ...e.negatives]))].sort();
   const vocabularyTerms = plain.terms.filter((t) => !targetWords.includes(t.term));
   const labels = [...targetWords, ...vocabularyTerms.map((t) => t.term)];
@@ -392,5 +397,9 @@ export async function fitTenantHead(
     },
     { epochs, batchSize: 32 },
   );
-  return { trained, targetWords, rows: rows.length };
+  return {
+    trained,
+    positiveWords: [...new Set(train.flatMap((e) => e.positives))].sort(),
+    rows: rows.length,
+  };
 }

@@ -1,5 +1,5 @@
 import type { SemanticHeadRecord, SemanticHeadRepository } from '@catalens/db';
-import { DeviseProjector } from '@catalens/semantics';
+import { DeviseProjector, type Vocabulary, type WordVectors } from '@catalens/semantics';
 
 /** `tenant-v<version>`: what a point's `semanticHead` says when a tenant's own head projected it. */
 export const tenantHeadId = (version: number): string => `tenant-v${version}`;
@@ -15,7 +15,7 @@ export class TenantHead {
   constructor(
     readonly record: Pick<
       SemanticHeadRecord,
-      'version' | 'kernel' | 'visualDim' | 'semanticDim' | 'visualModel'
+      'version' | 'kernel' | 'visualDim' | 'semanticDim' | 'visualModel' | 'labels'
     >,
   ) {
     this.id = tenantHeadId(record.version);
@@ -24,6 +24,11 @@ export class TenantHead {
 
   get version(): number {
     return this.record.version;
+  }
+
+  /** The words it learnt to recognize: they can be its tenant's tags even outside its vocabulary. */
+  get labels(): readonly string[] {
+    return this.record.labels;
   }
 
   project(visual: Float32Array): Float32Array {
@@ -69,4 +74,17 @@ export class ActiveHeads {
   invalidate(tenantId: string): void {
     this.cache.delete(tenantId);
   }
+}
+
+/**
+ * The tenant's vocabulary (at the word vectors) with the words its head learnt added: a word a
+ * merchandiser taught ("sweatshirt") becomes a possible tag even where the shipped list lacks it.
+ */
+export function withHeadWords(
+  vocabulary: Vocabulary,
+  head: Pick<TenantHead, 'labels'>,
+  vectors: WordVectors,
+): Vocabulary {
+  const add = head.labels.filter((w) => !vocabulary.has(w) && vectors.phrase(w.split(' ')) !== undefined);
+  return add.length === 0 ? vocabulary : vocabulary.withOverrides({ add }, vectors);
 }

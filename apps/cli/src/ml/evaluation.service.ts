@@ -166,14 +166,14 @@ async function feedbackHead(
       ...(await encoder.encode(usable.slice(start, start + BATCH).map((p) => readFileSync(p.file)))),
     );
   const { tf } = await selectBackend('wasm');
-  const { trained } = await fitTenantHead(
+  const { trained, positiveWords } = await fitTenantHead(
     tf,
     usable.map((p, i) => ({ positives: [...words.get(p.label)!], negatives: [], visual: visual[i]! })),
     plain,
     vectors,
     60,
   );
-  const head = new TenantHead({ ...trained, version: 0, visualModel: encoder.id });
+  const head = new TenantHead({ ...trained, version: 0, visualModel: encoder.id, labels: positiveWords });
   return {
     id: `tenant-feedback-${usable.length}`,
     dim: trained.semanticDim,

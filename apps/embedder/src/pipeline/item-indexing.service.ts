@@ -137,7 +137,7 @@ export class ItemIndexingService {
       // from that head; everyone else from the deployment's.
       const head = await this.step('database', signal, () => this.heads.forTenant(e.envelope.tenantId));
       const tagger = await this.step('database', signal, () =>
-        this.taggers.forTenant(e.envelope.tenantId, { ownHead: head !== null }),
+        this.taggers.forTenant(e.envelope.tenantId, { head }),
       );
       const embedding = head
         ? { visual: e.embedding.visual, semantic: head.project(e.embedding.visual) }

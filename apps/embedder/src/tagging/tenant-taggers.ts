@@ -1,5 +1,6 @@
 import { VocabularyRepository } from '@catalens/db';
 import { TENANT_VOCABULARY, Tagger, TenantVocabularies } from '@catalens/semantics';
+import { type TenantHead, withHeadWords } from '@catalens/learning';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EMBEDDER_CONFIG, type EmbedderConfig } from '../config';
 import { EmbeddingRuntime } from '../model/embedding-runtime';
@@ -29,11 +30,11 @@ export class TenantTaggers {
   ) {}
 
   /**
-   * `ownHead`: the tenant's own semantic head serves it, whose vectors live at the word vectors,
-   * so its terms are not anchored in the deployment head's space.
+   * `head`: the tenant's own semantic head serves it, whose vectors live at the word vectors, so
+   * its terms are not anchored in the deployment head's space, and the words it learnt are terms.
    */
-  async forTenant(tenantId: string, { ownHead = false } = {}): Promise<Tagger> {
-    const key = `${ownHead ? 'own' : 'deployment'}/${tenantId}`;
+  async forTenant(tenantId: string, { head = null }: { head?: TenantHead | null } = {}): Promise<Tagger> {
+    const key = `${head ? head.id : 'deployment'}/${tenantId}`;
     const cached = this.cache.get(key);
     if (cached && Date.now() - cached.loadedAt < this.config.EMBEDDER_VOCABULARY_TTL_MS) return cached.tagger;
     this.vocabularies ??= new TenantVocabularies(
@@ -45,13 +46,14 @@ export class TenantTaggers {
       this.runtime.wordVectors,
       this.config.EMBEDDER_VOCABULARY,
     );
-    const vocabulary = (ownHead ? this.plainVocabularies : this.vocabularies).resolve(
+    const resolved = (head ? this.plainVocabularies : this.vocabularies).resolve(
       await this.repository.find(tenantId, TENANT_VOCABULARY),
       (error) =>
         this.logger.warn(
           `tenant ${tenantId}: ${error.message}; tagging with the shipped list until it is fixed`,
         ),
     );
+    const vocabulary = head ? withHeadWords(resolved, head, this.runtime.wordVectors) : resolved;
     const tagger = new Tagger(vocabulary, {
       k: this.config.EMBEDDER_TAGS_PER_ITEM,
       threshold: this.config.EMBEDDER_TAG_THRESHOLD,

@@ -86,7 +86,10 @@ export class SemanticHead {
   version!: number;
   @Field(() => HEAD_STATES)
   state!: keyof typeof HEAD_STATES;
-  @Field(() => [String], { description: 'The words it was trained on' })
+  @Field(() => [String], {
+    description:
+      'The words it learnt to recognize (accepted, added, categories); they can be the tenant’s tags',
+  })
   labels!: string[];
   @Field(() => Date)
   createdAt!: Date;

@@ -183,7 +183,7 @@ export class SemanticHeadsService {
   private async spaces(tenantId: string): Promise<TenantSpaces> {
     const own = await this.active.forTenant(tenantId);
     return {
-      serving: (await this.vocabularies.resolve(tenantId, own ? 'plain' : 'deployment')).vocabulary,
+      serving: (await this.vocabularies.resolve(tenantId)).vocabulary,
       servingHead: own ? tenantHeadId(own.version) : this.config.SEMANTIC_HEAD,
       plain: (await this.vocabularies.resolve(tenantId, 'plain')).vocabulary,
     };

@@ -10,7 +10,7 @@ import {
   type WordVectors,
 } from '@catalens/semantics';
 import { loadLabelConcepts } from '@catalens/vision';
-import { ActiveHeads } from '@catalens/learning';
+import { ActiveHeads, withHeadWords } from '@catalens/learning';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { GRAPHQL_CONFIG, type GraphqlConfig } from '../config';
 
@@ -80,10 +80,13 @@ export class VocabularyService implements OnModuleInit {
     space?: 'deployment' | 'plain',
   ): Promise<{ vocabulary: Vocabulary; record?: TenantVocabularyRecord }> {
     const record = await this.rows.find(tenantId, TENANT_VOCABULARY);
-    const plain = space ? space === 'plain' : (await this.heads.forTenant(tenantId)) !== null;
-    const vocabulary = (plain ? this.plainVocabularies : this.vocabularies).resolve(record, (error) =>
+    const head = space ? null : await this.heads.forTenant(tenantId);
+    const plain = space ? space === 'plain' : head !== null;
+    const resolved = (plain ? this.plainVocabularies : this.vocabularies).resolve(record, (error) =>
       this.logger.warn(`tenant ${tenantId}: ${error.message}; the base vocabulary is used`),
     );
+    // The words the tenant's head learnt are terms of its queries and tags as well.
+    const vocabulary = head ? withHeadWords(resolved, head, this.vectors) : resolved;
     return { vocabulary, ...(record ? { record } : {}) };
   }
 
