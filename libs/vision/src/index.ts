@@ -42,7 +42,14 @@ export {
   type DeviseTrainingOptions,
   type DeviseTrainingSet,
 } from './devise/devise-training';
-export { SemanticHeadError, conseHead, deviseHead, type SemanticHead } from './embedding/semantic-head';
+export {
+  SemanticHeadError,
+  conseHead,
+  deviseHead,
+  parseSemanticHead,
+  type SemanticHead,
+  type SemanticHeadSetting,
+} from './embedding/semantic-head';
 export {
   ImageEmbedder,
   modelVersionOf,

@@ -6,6 +6,7 @@ import {
   WorkerPoolImageEncoder,
   type ClassifyingImageEncoder,
   conseHead,
+  parseSemanticHead,
   deviseHead,
   loadLabelConcepts,
   type ImageEmbedding,
@@ -109,15 +110,11 @@ export class EmbeddingRuntime implements OnModuleInit, OnApplicationShutdown {
     if (encoder.fallback) this.logger.warn(`EMBEDDER_ENGINE=${config.EMBEDDER_ENGINE}: ${encoder.fallback}`);
     let head: SemanticHead;
     try {
-      const conse = /^conse(?:-t(\d{1,3}))?$/.exec(config.SEMANTIC_HEAD);
-      head = conse
-        ? conseHead(
-            encoder,
-            vectors,
-            conse[1] ? Number(conse[1]) : 10,
-            await loadLabelConcepts(config.MODEL_DIR),
-          )
-        : deviseHead(config.SEMANTIC_HEAD, encoder);
+      const setting = parseSemanticHead(config.SEMANTIC_HEAD);
+      head =
+        setting.kind === 'conse'
+          ? conseHead(encoder, vectors, setting.topT, await loadLabelConcepts(config.MODEL_DIR))
+          : deviseHead(setting.dir, encoder);
     } catch (error) {
       await encoder.close();
       throw new Error(`SEMANTIC_HEAD=${config.SEMANTIC_HEAD}: ${(error as Error).message}`, { cause: error });

@@ -9,7 +9,7 @@ import {
   loadWordVectors,
   type WordVectors,
 } from '@catalens/semantics';
-import { loadLabelConcepts } from '@catalens/vision';
+import { loadLabelConcepts, parseSemanticHead } from '@catalens/vision';
 import { ActiveHeads, withHeadWords } from '@catalens/learning';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { GRAPHQL_CONFIG, type GraphqlConfig } from '../config';
@@ -47,9 +47,10 @@ export class VocabularyService implements OnModuleInit {
     this.vectors = (await loadWordVectors(this.config.GLOVE_PATH)).vectors;
     // ConSE's vectors live among the model's classes: queries are placed there the same way the
     // embedders place tag terms (conseHead), or they would miss the images they name.
-    const concepts = /^conse(-t\d{1,3})?$/.test(this.config.SEMANTIC_HEAD)
-      ? await loadLabelConcepts(this.config.MODEL_DIR)
-      : null;
+    const concepts =
+      parseSemanticHead(this.config.SEMANTIC_HEAD).kind === 'conse'
+        ? await loadLabelConcepts(this.config.MODEL_DIR)
+        : null;
     this.vocabularies = new TenantVocabularies(
       this.vectors,
       this.config.SEARCH_VOCABULARY,

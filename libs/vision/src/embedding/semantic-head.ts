@@ -27,6 +27,18 @@ export interface SemanticHead {
   project(encoded: EncodedImage): Float32Array;
 }
 
+/** What a `SEMANTIC_HEAD` setting names: ConSE over the model's classes (top T), or a DeViSE head directory. */
+export type SemanticHeadSetting = { kind: 'conse'; topT: number } | { kind: 'devise'; dir: string };
+
+/** `conse` (T = 10) or `conse-t<T>` (1–999); anything else is a DeViSE head directory. */
+export function parseSemanticHead(value: string): SemanticHeadSetting {
+  const conse = /^conse(?:-t(\d{1,3}))?$/.exec(value);
+  if (!conse) return { kind: 'devise', dir: value };
+  const topT = conse[1] ? Number(conse[1]) : 10;
+  if (topT < 1) throw new SemanticHeadError(`${value}: ConSE needs at least one class (conse-t1 or more)`);
+  return { kind: 'conse', topT };
+}
+
 export class SemanticHeadError extends Error {
   constructor(message: string) {
     super(message);
