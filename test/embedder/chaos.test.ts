@@ -46,8 +46,9 @@ describe(`embedder chaos: SIGKILL mid-batch ${ROUNDS} times (seed ${SEED})`, () 
     for (let round = 0; round < ROUNDS; round++) {
       await postUpTo(((await harness.statusCounts()).indexed ?? 0) + BACKLOG);
       const embedder = await harness.startEmbedder({ KAFKA_SESSION_TIMEOUT_MS: '6000' });
-      // Items also arrive while an embedder works.
-      if (round === Math.floor(ROUNDS / 2)) await postUpTo(posted + 30);
+      // Items also arrive while an embedder works (not awaited here: a slow post must not give the
+      // embedder seconds to drain the backlog before the kill).
+      const arriving = round === Math.floor(ROUNDS / 2) ? postUpTo(posted + 30) : Promise.resolve();
       const before = (await harness.statusCounts()).indexed ?? 0;
       // Kill once it is busy: after it indexed something, at a random point of its work.
       await waitFor(
@@ -64,6 +65,7 @@ describe(`embedder chaos: SIGKILL mid-batch ${ROUNDS} times (seed ${SEED})`, () 
           ? r(null)
           : embedder.child.once('exit', r),
       );
+      await arriving;
       const indexed = (await harness.statusCounts()).indexed ?? 0;
       kills.push(`round ${round + 1}: killed with ${indexed} of ${posted} indexed`);
       if (indexed < posted) killedWithWorkLeft++;
